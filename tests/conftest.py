@@ -1,0 +1,61 @@
+"""Shared fixtures: a temporary database, a CLI runner bound to it, sample files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tool.cli import cli
+from tool.db.connection import open_database
+
+DATA = Path(__file__).parent / "data"
+PROJECT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.db"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def run(db_path: Path):
+    """Invoke the CLI against the temporary database: run("import", path) -> Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, user: str | None = None):
+        prefix = ["--db", str(db_path)]
+        if user:
+            prefix += ["--user", user]
+        return runner.invoke(cli, [*prefix, *map(str, args)], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    """A copy of the test articles, safe to edit."""
+    target = tmp_path / "articles"
+    shutil.copytree(DATA / "articles", target)
+    return target
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, to compare a database before and after a failed command."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(map(repr, conn.execute(f"SELECT * FROM [{t}]"))) for t in tables}
+    finally:
+        conn.close()

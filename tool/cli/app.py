@@ -1,0 +1,118 @@
+"""The click group, database access and output helpers shared by every command."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from functools import update_wrapper
+from typing import Any
+
+import click
+import sqlite_utils
+
+from tool.db.connection import DB_ENV_VAR, open_database
+from tool.errors import ToolError
+
+USER_ENV_VAR = "DESK_USER"
+
+
+class DeskGroup(click.Group):
+    """A group that turns user errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ToolError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.OperationalError as error:
+            raise click.ClickException(f"database error: {error}") from None
+
+
+class DeskState:
+    """What the group's options say, with the database opened on first use."""
+
+    def __init__(self, db_path: str | None, user: str | None) -> None:
+        self.db_path = db_path
+        self.user = user
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = open_database(self.db_path)
+        return self._db
+
+
+@click.group(cls=DeskGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    envvar=DB_ENV_VAR,
+    type=click.Path(dir_okay=False),
+    help=f"Database file (default: desk.db in the project folder; ${DB_ENV_VAR}).",
+)
+@click.option(
+    "--user",
+    envvar=USER_ENV_VAR,
+    help=f"Who is acting (default: ${USER_ENV_VAR}, else the login name).",
+)
+@click.version_option(package_name="translation-desk")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None, user: str | None) -> None:
+    """Translation desk: import originals, align translations, translate, review, export."""
+    ctx.obj = DeskState(db_path, user)
+
+
+def pass_db(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the open database as its first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)
+
+    return update_wrapper(wrapper, func)
+
+
+def pass_state(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the DeskState (database and acting user) as its first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(func, ctx.find_object(DeskState), *args, **kwargs)
+
+    return update_wrapper(wrapper, func)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], empty: str = "") -> None:
+    """Print rows as an aligned plain-text table with a header line."""
+    if not rows:
+        if empty:
+            click.echo(empty)
+        return
+    cells = [[_cell(row.get(col)) for col in columns] for row in rows]
+    widths = [max(len(col), *(len(r[i]) for r in cells)) for i, col in enumerate(columns)]
+    click.echo("  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for r in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="manage.py")

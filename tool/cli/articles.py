@@ -1,0 +1,141 @@
+"""Commands for articles: init, import, articles, show, segment."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+import sqlite_utils
+
+from tool.cli.app import DeskState, cli, json_option, pass_db, pass_state, print_json, print_table
+from tool.core.article import parse_plain_text
+from tool.core.locale import validate_lang
+from tool.core.segment import segment_sentences
+from tool.db.connection import project_root
+from tool.db.migrations import schema_version
+from tool.services.articles import article_segments, get_article, list_articles
+from tool.services.importer import import_originals
+from tool.services.sync import sync as run_sync
+
+
+@cli.command()
+@pass_state
+def init(state: DeskState) -> None:
+    """Create the database (or bring its schema up to date)."""
+    db = state.db
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    click.echo(f"database {path} ready (schema version {schema_version()})")
+
+
+def metadata_options(func):
+    """--id, --lang, --title ... for plain-text files without front matter."""
+    for name, help_text in reversed(
+        [
+            ("id", "Article id (default: the file name)."),
+            ("lang", "Language code, e.g. ro."),
+            ("title", "Title."),
+            ("section", "Section."),
+            ("author", "Author."),
+            ("source", "Source (agency, outlet)."),
+            ("published", "Publication date (YYYY-MM-DD)."),
+        ]
+    ):
+        func = click.option(f"--{name}", f"meta_{name}", help=help_text)(func)
+    return func
+
+
+def collect_meta(kwargs: dict) -> dict[str, str]:
+    return {k[5:]: v for k, v in kwargs.items() if k.startswith("meta_") and v}
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@metadata_options
+@json_option
+@pass_db
+def import_(db: sqlite_utils.Database, paths: tuple[str, ...], as_json: bool, **kwargs) -> None:
+    """Import original articles (files or folders of .md/.txt).
+
+    Markdown files carry their metadata in front matter; for plain-text files give it
+    as options. Nothing is imported unless every file is valid.
+    """
+    results = import_originals(db, paths, **collect_meta(kwargs))
+    if as_json:
+        print_json([asdict(r) for r in results])
+        return
+    for r in results:
+        note = " (already imported, unchanged)" if r.action == "unchanged" else ""
+        click.echo(f"{r.action:<10} {r.article_id}: {r.segments} segments, {r.words} words{note}")
+    imported = sum(r.action == "imported" for r in results)
+    click.echo(f"{imported} imported, {len(results) - imported} unchanged")
+
+
+@cli.command()
+@json_option
+@pass_db
+def articles(db: sqlite_utils.Database, as_json: bool) -> None:
+    """List articles with their segment and word counts."""
+    rows = list_articles(db)
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, ["id", "lang", "segments", "words", "title"], empty="no articles yet")
+
+
+@cli.command()
+@click.argument("article_id", metavar="ARTICLE")
+@json_option
+@pass_db
+def show(db: sqlite_utils.Database, article_id: str, as_json: bool) -> None:
+    """Print an article's segments in order, with paragraph numbers."""
+    article = get_article(db, article_id)
+    segments = article_segments(db, article_id)
+    if as_json:
+        print_json({"article": article, "segments": segments})
+        return
+    click.echo(f"{article['id']} [{article['lang']}] {article['title']}")
+    for seg in segments:
+        click.echo(f"¶{seg['paragraph']:<3} #{seg['id']:<6} {seg['kind']:<7} {seg['text']}")
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--lang", required=True, help="Language code of the text, e.g. ro or en.")
+def segment(file, lang: str) -> None:
+    """Print the sentences of a plain-text file, one per line.
+
+    Paragraphs (separated by blank lines) are separated by a blank line in the output.
+    FILE may be - for standard input.
+    """
+    lang = validate_lang(lang)
+    try:
+        text = file.read()
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file.name}: not valid UTF-8") from None
+    paragraphs = [block.text for block in parse_plain_text(text).blocks]
+    out = sys.stdout
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            out.write("\n")
+        for sentence in segment_sentences(paragraph, lang):
+            out.write(" ".join(sentence.split()) + "\n")
+
+
+@cli.command()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    help="Project folder holding originals/ and translations/ (default: this project).",
+)
+@pass_db
+def sync(db: sqlite_utils.Database, root: str | None) -> None:
+    """Import every new or changed file of the project, then list the articles."""
+    report = run_sync(db, Path(root) if root else project_root())
+    imported = sum(r.action == "imported" for r in report.originals)
+    click.echo(
+        f"originals: {imported} imported, {len(report.originals) - imported} unchanged"
+    )
+    click.echo()
+    print_table(list_articles(db), ["id", "lang", "segments", "words", "title"], empty="no articles")

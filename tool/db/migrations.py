@@ -1,0 +1,178 @@
+"""The schema, as numbered forward migrations (sqlite-utils' Migrations).
+
+Each migration is a small function; a database records which ones it has had in
+``_sqlite_migrations`` and its schema version in ``PRAGMA user_version``. Never edit a
+migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from tool.errors import ToolError
+
+migrations = Migrations("desk")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Articles, segments, units, target-only text, users, leases and the history."""
+    db["articles"].create(
+        {
+            "id": str,
+            "lang": str,
+            "title": str,
+            "section": str,
+            "author": str,
+            "source": str,
+            "published": str,
+            "meta": str,  # the whole front matter as JSON, keys in file order
+            "path": str,
+            "content_hash": str,
+            "imported_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"lang"},
+    )
+    db["segments"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "seq": int,  # order in the article, 0-based
+            "paragraph": int,  # 0 is the title; body paragraphs count from 1
+            "position": int,  # order within the paragraph
+            "kind": str,  # title, heading, text, item
+            "text": str,
+            "hash": str,
+            "words": int,
+            "obsolete": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "seq", "paragraph", "kind", "text"},
+        defaults={"obsolete": 0},
+    )
+    db["segments"].create_index(["article_id", "seq"])
+    db["units"].create(
+        {
+            "id": int,
+            "segment_id": int,
+            "lang": str,
+            "text": str,
+            "status": str,
+            "translator": str,
+            "reviewer": str,
+            "origin": str,  # human, aligned, memory
+            "confidence": float,
+            "joined_to": int,  # set on the 2nd.. unit of a bead whose text its head unit holds
+            "comment": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("segment_id", "segments", "id")],
+        not_null={"segment_id", "lang", "status"},
+        defaults={"status": "new", "text": ""},
+    )
+    db["units"].create_index(["segment_id", "lang"], unique=True)
+    db["units"].create_index(["lang", "status"])
+    db["target_only"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "lang": str,
+            "after_seq": int,  # source segment it follows (-1: before the first)
+            "position": int,  # order among target-only lines at the same place
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["target_only"].create_index(["article_id", "lang"])
+    db["translations"].create(
+        {
+            "article_id": str,
+            "lang": str,
+            "translator": str,
+            "meta": str,
+            "path": str,
+            "content_hash": str,
+            "imported_at": str,
+        },
+        pk=("article_id", "lang"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["users"].create(
+        {"name": str, "role": str, "languages": str, "created_at": str},
+        pk="name",
+        not_null={"role"},
+    )
+    db["leases"].create(
+        {"unit_id": int, "user": str, "expires_at": str, "created_at": str},
+        pk="unit_id",
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+    db["leases"].create_index(["user"])
+    db["events"].create(
+        {
+            "id": int,
+            "unit_id": int,
+            "at": str,
+            "user": str,
+            "action": str,
+            "old_status": str,
+            "new_status": str,
+            "old_text": str,
+            "new_text": str,
+            "comment": str,
+            "detail": str,  # JSON for anything else (source diff, bead, ...)
+        },
+        pk="id",
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+    db["events"].create_index(["unit_id"])
+    # History is append-only.
+    db.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
+    )
+    db["lexicon"].create(
+        {"source_lang": str, "target_lang": str, "data": str, "pairs": int, "updated_at": str},
+        pk=("source_lang", "target_lang"),
+    )
+
+
+def schema_version() -> int:
+    """The schema version this code writes: the number of migrations it knows."""
+    return len(migrations._migrations)
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations in one write transaction; refuse a database from a newer tool."""
+    known = {m.name for m in migrations._migrations}
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > schema_version():
+        raise ToolError(
+            f"database schema version {version} is newer than this tool's ({schema_version()}); "
+            "upgrade the tool"
+        )
+    if version == schema_version() and not migrations.pending(db):
+        return
+    db.conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it done
+    try:
+        applied = {m.name for m in migrations.applied(db)}
+        if applied - known:
+            raise ToolError("database has migrations this tool does not know; upgrade the tool")
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {schema_version()}")
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

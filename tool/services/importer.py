@@ -1,0 +1,178 @@
+"""Importing original articles: files -> articles -> segments, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from tool.clock import stamp
+from tool.core.article import Article, Sentence, read_article_file, split_article
+from tool.core.locale import validate_lang
+from tool.core.normalize import count_words, normalise_text
+from tool.db.connection import transaction
+from tool.errors import ConflictError, InputError, ToolError
+
+ARTICLE_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article read, validated and segmented, ready to be stored."""
+
+    path: Path
+    meta: dict[str, str]
+    sentences: list[Sentence]
+    content_hash: str
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    @property
+    def lang(self) -> str:
+        return self.meta["lang"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article_id: str
+    path: str
+    action: str  # "imported" or "unchanged"
+    segments: int
+    words: int
+
+
+def find_article_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into article files (.md, .txt), in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+            if not files:
+                raise InputError(f"{path}: no article files (.md, .txt) in this folder")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    if not found:
+        raise InputError("no files given")
+    return found
+
+
+def content_hash(meta: dict[str, str], sentences: list[Sentence]) -> str:
+    """A hash of what an import stores: metadata and segments (not the file's bytes)."""
+    payload = json.dumps(
+        [meta, [(s.paragraph, s.kind, s.text) for s in sentences]], ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def segment_hash(text: str) -> str:
+    """A short hash of a segment's text, used to recognise it again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def prepare_article(
+    path: Path, *, required: tuple[str, ...] = ("id", "lang"), **meta: str
+) -> tuple[Article, dict[str, str], list[Sentence]]:
+    """Read, normalise, validate and segment one article file; raise InputError on bad input."""
+    if path.suffix.lower() == ".txt" and not meta.get("id"):
+        meta = {**meta, "id": path.stem}
+    article = read_article_file(path, **meta)
+    clean = {key: normalise_text(value) for key, value in article.meta.items()}
+    for key in required:
+        if not clean.get(key):
+            raise InputError(f"{path}: front matter has no {key}")
+    try:
+        clean["lang"] = validate_lang(clean["lang"])
+    except ToolError as error:
+        raise InputError(f"{path}: {error}") from None
+    sentences = split_article(article, clean["lang"])
+    if not any(s.kind != "title" for s in sentences):
+        raise InputError(f"{path}: the article has no text")
+    return article, clean, sentences
+
+
+def prepare_original(path: Path, **meta: str) -> PreparedArticle:
+    """Read and check one original article file."""
+    _, clean, sentences = prepare_article(path, **meta)
+    return PreparedArticle(path, clean, sentences, content_hash(clean, sentences))
+
+
+def import_originals(
+    db: sqlite_utils.Database, paths: Iterable[str | Path], **meta: str
+) -> list[ImportResult]:
+    """Import original articles from files or folders, in one transaction.
+
+    Every file is read and checked before anything is written; one bad file means nothing
+    is imported. ``meta`` (id, lang, title, ...) fills what plain-text files lack.
+    """
+    prepared = [prepare_original(path, **meta) for path in find_article_files(paths)]
+    seen: dict[str, Path] = {}
+    for item in prepared:
+        if item.id in seen:
+            raise InputError(f"{item.path}: article id {item.id!r} is also used by {seen[item.id]}")
+        seen[item.id] = item.path
+    results = []
+    with transaction(db):
+        for item in prepared:
+            results.append(_store_original(db, item))
+    return results
+
+
+def _store_original(db: sqlite_utils.Database, item: PreparedArticle) -> ImportResult:
+    words = sum(count_words(s.text) for s in item.sentences)
+    existing = db.execute(
+        "SELECT content_hash FROM articles WHERE id = ?", [item.id]
+    ).fetchone()
+    if existing is not None:
+        if existing[0] == item.content_hash:
+            return ImportResult(item.id, str(item.path), "unchanged", len(item.sentences), words)
+        raise ConflictError(
+            f"{item.path}: article {item.id!r} has changed since it was imported; "
+            "updating an edited original is not supported yet (nothing was imported)"
+        )
+    now = stamp()
+    meta = item.meta
+    db["articles"].insert(
+        {
+            "id": item.id,
+            "lang": item.lang,
+            "title": meta.get("title", ""),
+            "section": meta.get("section", ""),
+            "author": meta.get("author", ""),
+            "source": meta.get("source", ""),
+            "published": meta.get("published", ""),
+            "meta": json.dumps(meta, ensure_ascii=False),
+            "path": str(item.path),
+            "content_hash": item.content_hash,
+            "imported_at": now,
+            "updated_at": now,
+        }
+    )
+    db["segments"].insert_all(
+        {
+            "article_id": item.id,
+            "seq": seq,
+            "paragraph": s.paragraph,
+            "position": s.position,
+            "kind": s.kind,
+            "text": s.text,
+            "hash": segment_hash(s.text),
+            "words": count_words(s.text),
+            "obsolete": 0,
+            "created_at": now,
+        }
+        for seq, s in enumerate(item.sentences)
+    )
+    return ImportResult(item.id, str(item.path), "imported", len(item.sentences), words)
+
