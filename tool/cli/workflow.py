@@ -1,0 +1,1 @@
+"""Commands for the translators' and editors' workflow."""
