@@ -25,9 +25,7 @@ def test_parse_front_matter_and_blocks():
     article = parse_article((DATA / "articles" / "budget.md").read_text(encoding="utf-8"))
     assert article.id == "budget"
     assert article.meta["published"] == "2025-06-19"
-    assert list(article.meta) == [
-        "id", "lang", "title", "section", "author", "source", "published"
-    ]
+    assert list(article.meta) == ["id", "lang", "title", "section", "author", "source", "published"]
     assert [b.kind for b in article.blocks] == ["text", "heading", "text", "item", "item"]
     assert article.blocks[1] == Block("heading", "Cifrele", 2)
 
@@ -40,7 +38,9 @@ def test_round_trip_is_unchanged(name):
 
 def test_round_trip_of_the_sample_corpus():
     root = Path(__file__).parent.parent
-    files = sorted((root / "originals").rglob("*.md")) + sorted((root / "translations").rglob("*.md"))
+    files = sorted((root / "originals").rglob("*.md")) + sorted(
+        (root / "translations").rglob("*.md")
+    )
     assert files, "the sample corpus is missing"
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -74,8 +74,15 @@ def test_duplicate_key():
 
 
 def test_plain_text_blocks_and_meta():
-    article = parse_plain_text("International\n\nTitle line\n\nBBC\nSursa: BBC\n\n\nBody.", lang="en")
-    assert [b.text for b in article.blocks] == ["International", "Title line", "BBC Sursa: BBC", "Body."]
+    article = parse_plain_text(
+        "International\n\nTitle line\n\nBBC\nSursa: BBC\n\n\nBody.", lang="en"
+    )
+    assert [b.text for b in article.blocks] == [
+        "International",
+        "Title line",
+        "BBC Sursa: BBC",
+        "Body.",
+    ]
     assert article.meta == {"lang": "en"}
 
 
@@ -97,10 +104,16 @@ def test_missing_file(tmp_path):
         read_article_file(tmp_path / "nope.md")
 
 
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="#-*+"),
-    min_size=1,
-).map(lambda s: " ".join(s.split())).filter(bool)
+_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="#-*+"
+        ),
+        min_size=1,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
 _blocks = st.lists(
     st.one_of(
         st.builds(Block, st.just("text"), _text),

@@ -10,12 +10,13 @@ import click
 import sqlite_utils
 
 from tool.cli.app import DeskState, cli, json_option, pass_db, pass_state, print_json, print_table
+from tool.cli.render import side_by_side
 from tool.core.article import parse_plain_text
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
 from tool.db.connection import project_root
 from tool.db.migrations import schema_version
-from tool.services.articles import article_segments, get_article, list_articles
+from tool.services.articles import article_pairs, article_segments, get_article, list_articles
 from tool.services.importer import import_originals
 from tool.services.sync import sync as run_sync
 
@@ -86,11 +87,26 @@ def articles(db: sqlite_utils.Database, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("article_id", metavar="ARTICLE")
+@click.option("--lang", help="Show the pairs with this language's translation side by side.")
 @json_option
 @pass_db
-def show(db: sqlite_utils.Database, article_id: str, as_json: bool) -> None:
-    """Print an article's segments in order, with paragraph numbers."""
+def show(db: sqlite_utils.Database, article_id: str, lang: str | None, as_json: bool) -> None:
+    """Print an article's segments in order, with paragraph numbers.
+
+    With --lang, each segment is shown beside its translation with the unit's id, status
+    and alignment confidence; target-only lines appear where they stand.
+    """
     article = get_article(db, article_id)
+    if lang:
+        lang = validate_lang(lang)
+        pairs = article_pairs(db, article_id, lang)
+        if as_json:
+            print_json({"article": article, "lang": lang, "pairs": pairs})
+            return
+        click.echo(f"{article['id']} [{article['lang']} → {lang}] {article['title']}")
+        for line in side_by_side(pairs):
+            click.echo(line)
+        return
     segments = article_segments(db, article_id)
     if as_json:
         print_json({"article": article, "segments": segments})
@@ -134,8 +150,8 @@ def sync(db: sqlite_utils.Database, root: str | None) -> None:
     """Import every new or changed file of the project, then list the articles."""
     report = run_sync(db, Path(root) if root else project_root())
     imported = sum(r.action == "imported" for r in report.originals)
-    click.echo(
-        f"originals: {imported} imported, {len(report.originals) - imported} unchanged"
-    )
+    click.echo(f"originals: {imported} imported, {len(report.originals) - imported} unchanged")
     click.echo()
-    print_table(list_articles(db), ["id", "lang", "segments", "words", "title"], empty="no articles")
+    print_table(
+        list_articles(db), ["id", "lang", "segments", "words", "title"], empty="no articles"
+    )

@@ -97,26 +97,22 @@ def parse_body(body: str) -> list[Block]:
     """Split a Markdown body into blocks; soft-wrapped lines of a paragraph are joined."""
     blocks: list[Block] = []
     for chunk in _BLANK_LINES.split(body.replace("\r\n", "\n")):
-        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         paragraph: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                blocks.append(Block("text", " ".join(paragraph)))
-                paragraph.clear()
-
-        for line in lines:
+        for line in (line.strip() for line in chunk.split("\n")):
             heading = _HEADING.match(line)
             item = _ITEM.match(line)
+            if line and not heading and not item:
+                paragraph.append(line)
+                continue
+            if paragraph:
+                blocks.append(Block("text", " ".join(paragraph)))
+                paragraph = []
             if heading:
-                flush()
                 blocks.append(Block("heading", heading.group(2).strip(), len(heading.group(1))))
             elif item:
-                flush()
                 blocks.append(Block("item", item.group(1).strip()))
-            else:
-                paragraph.append(line)
-        flush()
+        if paragraph:
+            blocks.append(Block("text", " ".join(paragraph)))
     return blocks
 
 

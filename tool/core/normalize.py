@@ -34,5 +34,9 @@ _WORD = re.compile(r"\d+(?:[.,:/]\d+)*|\w+(?:[-'’]\w+)*")
 
 
 def count_words(text: str) -> int:
-    """Words as CAT tools count them: runs of letters; a number with separators (5,5 or 1.000) and a hyphenated word count once."""
+    """Words as CAT tools count them.
+
+    A run of letters is a word; a number with separators (5,5 or 1.000) and a hyphenated
+    word count once.
+    """
     return len(_WORD.findall(text))

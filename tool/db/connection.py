@@ -33,7 +33,9 @@ def default_db_path() -> Path:
     return Path(env) if env else project_root() / DEFAULT_DB_NAME
 
 
-def open_database(path: str | Path | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
+def open_database(
+    path: str | Path | None = None, *, migrate_schema: bool = True
+) -> sqlite_utils.Database:
     """Open (creating if needed) the desk database and bring its schema up to date.
 
     The connection is in autocommit mode: writes that belong together go through

@@ -41,3 +41,67 @@ def article_segments(db: sqlite_utils.Database, article_id: str) -> list[dict[st
             [article_id],
         )
     )
+
+
+def article_pairs(db: sqlite_utils.Database, article_id: str, lang: str) -> list[dict[str, Any]]:
+    """The article's segments side by side with their ``lang`` units, in order.
+
+    Target-only lines (credits, additions that pair with no source segment) appear where
+    they stand, with ``segment_id`` None. Units joined into another unit's bead carry
+    ``joined_to`` and an empty target.
+    """
+    get_article(db, article_id)
+    rows = [
+        {**row, "target_only": False}
+        for row in db.query(
+            """
+            SELECT s.id AS segment_id, s.seq, s.paragraph, s.kind, s.text AS source,
+                   u.id AS unit_id, COALESCE(u.text, '') AS target,
+                   COALESCE(u.status, 'new') AS status,
+                   u.confidence, u.translator, u.reviewer, u.origin, u.joined_to, u.comment
+            FROM segments s LEFT JOIN units u ON u.segment_id = s.id AND u.lang = ?
+            WHERE s.article_id = ? AND s.obsolete = 0 ORDER BY s.seq
+            """,
+            [lang, article_id],
+        )
+    ]
+    extras = list(
+        db.query(
+            "SELECT id, after_seq, position, text FROM target_only "
+            "WHERE article_id = ? AND lang = ? ORDER BY after_seq, position",
+            [article_id, lang],
+        )
+    )
+    merged: list[dict[str, Any]] = []
+    pending = iter(extras)
+    extra = next(pending, None)
+
+    def flush(upto: int) -> None:
+        nonlocal extra
+        while extra is not None and extra["after_seq"] < upto:
+            merged.append(
+                {
+                    "segment_id": None,
+                    "seq": None,
+                    "paragraph": None,
+                    "kind": "target-only",
+                    "source": "",
+                    "unit_id": None,
+                    "target": extra["text"],
+                    "status": "",
+                    "confidence": None,
+                    "translator": None,
+                    "reviewer": None,
+                    "origin": None,
+                    "joined_to": None,
+                    "comment": None,
+                    "target_only": True,
+                }
+            )
+            extra = next(pending, None)
+
+    for row in rows:
+        flush(row["seq"])
+        merged.append(row)
+    flush(10**12)
+    return merged

@@ -131,9 +131,7 @@ def import_originals(
 
 def _store_original(db: sqlite_utils.Database, item: PreparedArticle) -> ImportResult:
     words = sum(count_words(s.text) for s in item.sentences)
-    existing = db.execute(
-        "SELECT content_hash FROM articles WHERE id = ?", [item.id]
-    ).fetchone()
+    existing = db.execute("SELECT content_hash FROM articles WHERE id = ?", [item.id]).fetchone()
     if existing is not None:
         if existing[0] == item.content_hash:
             return ImportResult(item.id, str(item.path), "unchanged", len(item.sentences), words)
@@ -175,4 +173,3 @@ def _store_original(db: sqlite_utils.Database, item: PreparedArticle) -> ImportR
         for seq, s in enumerate(item.sentences)
     )
     return ImportResult(item.id, str(item.path), "imported", len(item.sentences), words)
-

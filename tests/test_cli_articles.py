@@ -1,0 +1,106 @@
+"""The CLI contract of init, import, articles, show, segment and sync."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from tests.conftest import DATA, PROJECT
+from tool.cli import cli
+
+
+def test_init_creates_the_database(run, db_path):
+    result = run("init")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"database {db_path} ready (schema version ")
+    assert db_path.exists()
+
+
+def test_db_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESK_DB", str(tmp_path / "env.db"))
+    result = CliRunner().invoke(cli, ["init"])
+    assert result.exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_import_then_articles_and_show(run, articles_dir):
+    result = run("import", articles_dir)
+    assert result.exit_code == 0, result.output
+    assert "imported   budget: 7 segments" in result.output
+    assert result.output.endswith("2 imported, 0 unchanged\n")
+    again = run("import", articles_dir)
+    assert "already imported, unchanged" in again.output
+    assert again.output.endswith("0 imported, 2 unchanged\n")
+
+    listing = run("articles")
+    lines = listing.output.splitlines()
+    assert lines[0].split() == ["id", "lang", "segments", "words", "title"]
+    assert lines[2].startswith("budget  ro")
+
+    rows = json.loads(run("articles", "--json").output)
+    assert [r["id"] for r in rows] == ["budget", "storm"]
+    assert rows[1]["segments"] == 3
+
+    shown = run("show", "storm")
+    assert shown.output.splitlines()[0] == "storm [ro] Furtună la Constanța"
+    assert "Șeful ISU a cerut prudență." in shown.output
+    data = json.loads(run("show", "storm", "--json").output)
+    assert [s["paragraph"] for s in data["segments"]] == [0, 1, 1]
+
+
+def test_show_unknown_article(run):
+    result = run("show", "nope")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no article 'nope'\n"
+
+
+def test_segment_prints_sentences_and_paragraph_breaks(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_text("Dl. Popescu a venit. A plecat repede.\n\nAl doilea.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["segment", str(path), "--lang", "ro"])
+    assert result.exit_code == 0
+    assert result.output == "Dl. Popescu a venit.\nA plecat repede.\n\nAl doilea.\n"
+
+
+def test_segment_reads_stdin():
+    result = CliRunner().invoke(
+        cli, ["segment", "-", "--lang", "en"], input="Mr. Smith left. He ran!\n"
+    )
+    assert result.output == "Mr. Smith left.\nHe ran!\n"
+
+
+def test_segment_unknown_language():
+    result = CliRunner().invoke(cli, ["segment", "-", "--lang", "xx"], input="Text.\n")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: unknown language: 'xx'\n"
+
+
+def test_segment_missing_lang_is_usage_error():
+    result = CliRunner().invoke(cli, ["segment", "-"], input="Text.\n")
+    assert result.exit_code == 2
+
+
+def test_sync_imports_the_project(tmp_path, run):
+    root = tmp_path / "project"
+    (root / "originals" / "ro").mkdir(parents=True)
+    shutil.copy(DATA / "articles" / "budget.md", root / "originals" / "ro")
+    result = run("sync", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert "originals: 1 imported, 0 unchanged" in result.output
+    assert "budget" in result.output
+    assert "originals: 0 imported, 1 unchanged" in run("sync", "--root", root).output
+
+
+def test_manage_py_runs_as_a_script(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "manage.py"), "--db", str(tmp_path / "x.db"), "articles"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "no articles yet\n"

@@ -1,0 +1,124 @@
+"""Commands for alignment: align (files, no database), import-translation, realign."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from tool.cli.app import cli, json_option, pass_state, print_json
+from tool.core.align import align, format_bead
+from tool.core.locale import validate_lang
+from tool.core.segment import segment_sentences
+from tool.errors import InputError
+from tool.services.translations import import_translations
+
+
+def _read_lines(file) -> list[str]:
+    try:
+        text = file.read()
+    except UnicodeDecodeError:
+        raise InputError(f"{file.name}: not valid UTF-8") from None
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def _segments(lines: list[str], lang: str, presegmented: bool) -> tuple[list[str], list[int]]:
+    """Segments and their paragraph numbers: one per line, or each line split into sentences."""
+    texts: list[str] = []
+    paragraphs: list[int] = []
+    for number, line in enumerate(lines):
+        if not line:
+            continue
+        parts = [line] if presegmented else segment_sentences(line, lang)
+        texts.extend(parts)
+        paragraphs.extend([number] * len(parts))
+    return texts, paragraphs
+
+
+@cli.command("align")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("target", type=click.File("r", encoding="utf-8"))
+@click.option("--source-lang", default="ro", show_default=True, help="Language of SOURCE.")
+@click.option("--target-lang", default="en", show_default=True, help="Language of TARGET.")
+@click.option("--presegmented", is_flag=True, help="Each input line is one segment (no splitting).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["beads", "tsv", "jsonl"]),
+    default="beads",
+    show_default=True,
+    help="beads: [0]:[0] per line; tsv: source, target, confidence; jsonl: one object per bead.",
+)
+def align_command(
+    source, target, source_lang: str, target_lang: str, presegmented: bool, fmt: str
+) -> None:
+    """Align two plain-text files sentence by sentence, without touching the database.
+
+    Without --presegmented every non-empty line is a paragraph that is split into
+    sentences; paragraph ends are strong anchors. Indexes in the output are 0-based
+    over the segments of each side.
+    """
+    source_lang, target_lang = validate_lang(source_lang), validate_lang(target_lang)
+    src, src_par = _segments(_read_lines(source), source_lang, presegmented)
+    tgt, tgt_par = _segments(_read_lines(target), target_lang, presegmented)
+    beads = align(
+        src, tgt, source_lang, target_lang, source_paragraphs=src_par, target_paragraphs=tgt_par
+    )
+    for bead in beads:
+        source_text = " ".join(src[i] for i in bead.source)
+        target_text = " ".join(tgt[j] for j in bead.target)
+        if fmt == "beads":
+            click.echo(format_bead(bead))
+        elif fmt == "tsv":
+            click.echo(f"{source_text}\t{target_text}\t{bead.confidence:.3f}")
+        else:
+            click.echo(
+                json.dumps(
+                    {
+                        "source": source_text,
+                        "target": target_text,
+                        "source_index": list(bead.source),
+                        "target_index": list(bead.target),
+                        "confidence": round(bead.confidence, 4),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+
+
+@cli.command("import-translation")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--article", default="", help="Id of the original (for files without front matter).")
+@click.option("--lang", default="", help="Language of the translation (for plain-text files).")
+@click.option("--translator", default="", help="Translator's name (for plain-text files).")
+@click.option("--show-beads", is_flag=True, help="Also print the alignment, one bead per line.")
+@json_option
+@pass_state
+def import_translation(
+    state, paths, article: str, lang: str, translator: str, show_beads: bool, as_json: bool
+) -> None:
+    """Import translations made outside the desk and align them with their originals.
+
+    Each translation sentence lands on the unit of the original segment it pairs with
+    (status translated, or needs_review where the alignment is weak); lines that pair
+    with nothing are kept as target-only text. Nothing is stored unless every file is valid.
+    """
+    results = import_translations(
+        state.db, paths, user=state.user, article=article, lang=lang, translator=translator
+    )
+    if as_json:
+        print_json([asdict(r) for r in results])
+        return
+    for r in results:
+        if r.action == "unchanged":
+            click.echo(f"unchanged  {r.article_id} [{r.lang}]: already imported")
+            continue
+        click.echo(
+            f"aligned    {r.article_id} [{r.lang}]: {r.beads} beads, {r.translated} translated, "
+            f"{r.needs_review} need review, {r.untranslated} source segments untranslated, "
+            f"{r.target_only} target-only"
+        )
+        if show_beads:
+            for line in r.alignment:
+                click.echo(f"  {line}")

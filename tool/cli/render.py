@@ -1,0 +1,56 @@
+"""Terminal rendering of bilingual pairs: two wrapped columns with a status gutter."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Iterable
+from typing import Any
+
+import click
+
+STATUS_COLOURS = {
+    "new": "white",
+    "translated": "cyan",
+    "approved": "green",
+    "rejected": "red",
+    "needs_review": "yellow",
+}
+
+
+def terminal_width() -> int:
+    return max(60, min(shutil.get_terminal_size((120, 24)).columns, 200))
+
+
+def side_by_side(pairs: Iterable[dict[str, Any]], width: int | None = None) -> Iterable[str]:
+    """Lines showing each pair as: gutter (unit, status, confidence) | source | target."""
+    width = width or terminal_width()
+    gutter = 24
+    column = max(20, (width - gutter - 3) // 2)
+    paragraph = object()
+    for pair in pairs:
+        if pair["paragraph"] is not None and pair["paragraph"] != paragraph:
+            paragraph = pair["paragraph"]
+            yield click.style(f"¶ {paragraph}", dim=True)
+        if pair["target_only"]:
+            head = "target only"
+        else:
+            unit = f"#{pair['unit_id']}" if pair["unit_id"] else "-"
+            confidence = "" if pair["confidence"] is None else f"{pair['confidence']:.2f}"
+            head = f"{unit:<7}{pair['status']:<13}{confidence}"
+        target = pair["target"]
+        if pair.get("joined_to"):
+            target = f"(joined to #{pair['joined_to']})"
+        left = textwrap.wrap(pair["source"], column) or [""]
+        right = textwrap.wrap(target, column) or [""]
+        colour = STATUS_COLOURS.get(pair["status"], "magenta")
+        for i in range(max(len(left), len(right))):
+            gutter_text = head if i == 0 else ""
+            l_text = left[i] if i < len(left) else ""
+            r_text = right[i] if i < len(right) else ""
+            yield (
+                click.style(gutter_text.ljust(gutter), fg=colour)
+                + l_text.ljust(column)
+                + " │ "
+                + r_text
+            ).rstrip()
