@@ -12,6 +12,8 @@ from tool.core.align import align, format_bead
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
 from tool.errors import InputError
+from tool.services.realign import OPERATIONS
+from tool.services.realign import realign as realign_unit
 from tool.services.translations import import_translations
 
 
@@ -122,3 +124,22 @@ def import_translation(
         if show_beads:
             for line in r.alignment:
                 click.echo(f"  {line}")
+
+
+@cli.command()
+@click.argument("unit_id", metavar="UNIT", type=int)
+@click.argument("operation", type=click.Choice(OPERATIONS))
+@pass_state
+def realign(state, unit_id: int, operation: str) -> None:
+    """Correct the alignment around a unit (editors).
+
+    \b
+    merge-next              join the next segment into this unit's pairing
+    split                   undo a merge: re-pair the sentences one segment each
+    move-last-to-next       move this unit's last sentence to the start of the next unit
+    move-first-to-previous  move this unit's first sentence to the end of the previous unit
+
+    Approved units are refused; every change is recorded in the units' history.
+    """
+    result = realign_unit(state.db, unit_id, operation, acting_editor(state))
+    click.echo(f"{operation}: changed units {', '.join(f'#{u}' for u in result.changed)}")

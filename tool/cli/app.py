@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -36,6 +37,11 @@ class DeskState:
         self.db_path = db_path
         self.user = user
         self._db: sqlite_utils.Database | None = None
+
+    @property
+    def acting_name(self) -> str:
+        """The name of whoever is acting: --user, $DESK_USER, else the login name."""
+        return self.user or getpass.getuser()
 
     @property
     def db(self) -> sqlite_utils.Database:

@@ -54,23 +54,49 @@ def collect_meta(kwargs: dict) -> dict[str, str]:
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @metadata_options
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
 @json_option
-@pass_db
-def import_(db: sqlite_utils.Database, paths: tuple[str, ...], as_json: bool, **kwargs) -> None:
+@pass_state
+def import_(
+    state: DeskState, paths: tuple[str, ...], dry_run: bool, as_json: bool, **kwargs
+) -> None:
     """Import original articles (files or folders of .md/.txt).
 
     Markdown files carry their metadata in front matter; for plain-text files give it
-    as options. Nothing is imported unless every file is valid.
+    as options. Nothing is imported unless every file is valid. Re-importing an edited
+    original keeps every translation: unchanged sentences keep theirs, edited ones keep
+    the old one marked needs_review, removed ones become obsolete (see restore-segment).
     """
-    results = import_originals(db, paths, **collect_meta(kwargs))
+    results = import_originals(
+        state.db, paths, user=state.acting_name, dry_run=dry_run, **collect_meta(kwargs)
+    )
     if as_json:
         print_json([asdict(r) for r in results])
         return
+    print_import_results(results, dry_run)
+
+
+def print_import_results(results, dry_run: bool = False) -> None:
+    """One line per file, the changes of updated articles, and a summary line."""
+    prefix = "would be " if dry_run else ""
     for r in results:
         note = " (already imported, unchanged)" if r.action == "unchanged" else ""
-        click.echo(f"{r.action:<10} {r.article_id}: {r.segments} segments, {r.words} words{note}")
-    imported = sum(r.action == "imported" for r in results)
-    click.echo(f"{imported} imported, {len(results) - imported} unchanged")
+        action = r.action if r.action == "unchanged" else prefix + r.action
+        click.echo(f"{action:<10} {r.article_id}: {r.segments} segments, {r.words} words{note}")
+        if r.revision is not None:
+            counts = r.revision.counts()
+            click.echo("  " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+            for item in r.revision.edited:
+                click.echo(f"  ~ {item['old']}\n    → {item['new']}")
+            for text in r.revision.removed:
+                click.echo(f"  - {text}")
+            for text in r.revision.added:
+                click.echo(f"  + {text}")
+    counts = {a: sum(r.action == a for r in results) for a in ("imported", "updated", "unchanged")}
+    click.echo(
+        f"{counts['imported']} {prefix}imported, {counts['updated']} {prefix}updated, "
+        f"{counts['unchanged']} unchanged"
+    )
 
 
 @cli.command()
@@ -149,8 +175,8 @@ def segment(file, lang: str) -> None:
 def sync(db: sqlite_utils.Database, root: str | None) -> None:
     """Import every new or changed file of the project, then list the articles."""
     report = run_sync(db, Path(root) if root else project_root())
-    imported = sum(r.action == "imported" for r in report.originals)
-    click.echo(f"originals: {imported} imported, {len(report.originals) - imported} unchanged")
+    click.echo("originals: ", nl=False)
+    print_import_results(report.originals)
     click.echo()
     print_table(
         list_articles(db), ["id", "lang", "segments", "words", "title"], empty="no articles"

@@ -15,7 +15,8 @@ from tool.core.article import Article, Sentence, read_article_file, split_articl
 from tool.core.locale import validate_lang
 from tool.core.normalize import count_words, normalise_text
 from tool.db.connection import transaction
-from tool.errors import ConflictError, InputError, ToolError
+from tool.errors import InputError, ToolError
+from tool.services.revisions import Revision, apply_revision, plan_revision, segment_row
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 
@@ -38,13 +39,14 @@ class PreparedArticle:
         return self.meta["lang"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ImportResult:
     article_id: str
     path: str
-    action: str  # "imported" or "unchanged"
+    action: str  # "imported", "updated" or "unchanged"
     segments: int
     words: int
+    revision: Revision | None = None  # what an update changes
 
 
 def find_article_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -76,11 +78,6 @@ def content_hash(meta: dict[str, str], sentences: list[Sentence]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def segment_hash(text: str) -> str:
-    """A short hash of a segment's text, used to recognise it again."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def prepare_article(
     path: Path, *, required: tuple[str, ...] = ("id", "lang"), **meta: str
 ) -> tuple[Article, dict[str, str], list[Sentence]]:
@@ -109,12 +106,19 @@ def prepare_original(path: Path, **meta: str) -> PreparedArticle:
 
 
 def import_originals(
-    db: sqlite_utils.Database, paths: Iterable[str | Path], **meta: str
+    db: sqlite_utils.Database,
+    paths: Iterable[str | Path],
+    *,
+    user: str = "import",
+    dry_run: bool = False,
+    **meta: str,
 ) -> list[ImportResult]:
     """Import original articles from files or folders, in one transaction.
 
     Every file is read and checked before anything is written; one bad file means nothing
-    is imported. ``meta`` (id, lang, title, ...) fills what plain-text files lack.
+    is imported. An article imported before and changed since is updated without losing
+    translations (see tool.services.revisions). With ``dry_run`` nothing is written and
+    the results say what would change. ``meta`` fills what plain-text files lack.
     """
     prepared = [prepare_original(path, **meta) for path in find_article_files(paths)]
     seen: dict[str, Path] = {}
@@ -122,54 +126,52 @@ def import_originals(
         if item.id in seen:
             raise InputError(f"{item.path}: article id {item.id!r} is also used by {seen[item.id]}")
         seen[item.id] = item.path
-    results = []
+    if dry_run:
+        return [_store_original(db, item, user, dry_run=True) for item in prepared]
     with transaction(db):
-        for item in prepared:
-            results.append(_store_original(db, item))
-    return results
+        return [_store_original(db, item, user, dry_run=False) for item in prepared]
 
 
-def _store_original(db: sqlite_utils.Database, item: PreparedArticle) -> ImportResult:
+def _store_original(
+    db: sqlite_utils.Database, item: PreparedArticle, user: str, dry_run: bool
+) -> ImportResult:
     words = sum(count_words(s.text) for s in item.sentences)
     existing = db.execute("SELECT content_hash FROM articles WHERE id = ?", [item.id]).fetchone()
+    result = ImportResult(item.id, str(item.path), "imported", len(item.sentences), words)
+    if existing is not None and existing[0] == item.content_hash:
+        result.action = "unchanged"
+        return result
     if existing is not None:
-        if existing[0] == item.content_hash:
-            return ImportResult(item.id, str(item.path), "unchanged", len(item.sentences), words)
-        raise ConflictError(
-            f"{item.path}: article {item.id!r} has changed since it was imported; "
-            "updating an edited original is not supported yet (nothing was imported)"
+        result.action = "updated"
+        result.revision, plan = plan_revision(db, item.id, item.sentences)
+        if not dry_run:
+            apply_revision(db, item.id, item.sentences, plan, user)
+            db["articles"].update(item.id, _article_row(item, stamp(), new=False))
+        return result
+    if not dry_run:
+        now = stamp()
+        db["articles"].insert(_article_row(item, now, new=True))
+        db["segments"].insert_all(
+            segment_row(item.id, seq, s, now) for seq, s in enumerate(item.sentences)
         )
-    now = stamp()
+    return result
+
+
+def _article_row(item: PreparedArticle, now: str, *, new: bool) -> dict[str, str]:
     meta = item.meta
-    db["articles"].insert(
-        {
-            "id": item.id,
-            "lang": item.lang,
-            "title": meta.get("title", ""),
-            "section": meta.get("section", ""),
-            "author": meta.get("author", ""),
-            "source": meta.get("source", ""),
-            "published": meta.get("published", ""),
-            "meta": json.dumps(meta, ensure_ascii=False),
-            "path": str(item.path),
-            "content_hash": item.content_hash,
-            "imported_at": now,
-            "updated_at": now,
-        }
-    )
-    db["segments"].insert_all(
-        {
-            "article_id": item.id,
-            "seq": seq,
-            "paragraph": s.paragraph,
-            "position": s.position,
-            "kind": s.kind,
-            "text": s.text,
-            "hash": segment_hash(s.text),
-            "words": count_words(s.text),
-            "obsolete": 0,
-            "created_at": now,
-        }
-        for seq, s in enumerate(item.sentences)
-    )
-    return ImportResult(item.id, str(item.path), "imported", len(item.sentences), words)
+    row = {
+        "id": item.id,
+        "lang": item.lang,
+        "title": meta.get("title", ""),
+        "section": meta.get("section", ""),
+        "author": meta.get("author", ""),
+        "source": meta.get("source", ""),
+        "published": meta.get("published", ""),
+        "meta": json.dumps(meta, ensure_ascii=False),
+        "path": str(item.path),
+        "content_hash": item.content_hash,
+        "updated_at": now,
+    }
+    if new:
+        row["imported_at"] = now
+    return row

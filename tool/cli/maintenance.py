@@ -1,0 +1,59 @@
+"""Commands that look after the database: backup, restore, check, restore-segment."""
+
+from __future__ import annotations
+
+import click
+
+from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.services.maintenance import backup as backup_db
+from tool.services.maintenance import check as check_db
+from tool.services.maintenance import restore as restore_db
+from tool.services.revisions import restore_segment as restore_obsolete
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@pass_state
+def backup(state: DeskState, path: str, force: bool) -> None:
+    """Write a consistent copy of the database to PATH (safe while others work)."""
+    target = backup_db(state.db, path, force=force)
+    click.echo(f"backup written to {target}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that holds articles.")
+@pass_state
+def restore(state: DeskState, path: str, force: bool) -> None:
+    """Replace the database's content with the backup at PATH."""
+    restore_db(state.db, path, force=force)
+    click.echo(f"database restored from {path}")
+
+
+@cli.command()
+@json_option
+@pass_state
+def check(state: DeskState, as_json: bool) -> None:
+    """Check the database: SQLite's integrity check and the desk's own invariants.
+
+    Exits 1 when anything is wrong.
+    """
+    report = check_db(state.db)
+    if as_json:
+        print_json({"ok": report.ok, "problems": report.problems})
+    else:
+        for problem in report.problems:
+            click.echo(problem)
+        click.echo("ok" if report.ok else f"{len(report.problems)} problem(s) found")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@cli.command("restore-segment")
+@click.argument("segment_id", metavar="SEGMENT", type=int)
+@pass_state
+def restore_segment(state: DeskState, segment_id: int) -> None:
+    """Bring back a segment that an edited original made obsolete, with its translations."""
+    segment = restore_obsolete(state.db, segment_id, state.acting_name)
+    click.echo(f"segment {segment_id} restored in {segment['article_id']}: {segment['text']}")

@@ -1,0 +1,142 @@
+"""Backups, restores and integrity checks of the desk database."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from tool.errors import ConflictError, InputError
+
+STATUSES = ("new", "translated", "approved", "rejected", "needs_review")
+
+
+def backup(db: sqlite_utils.Database, path: str | Path, *, force: bool = False) -> Path:
+    """Copy the database to ``path`` with SQLite's online backup (safe while others write)."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise ConflictError(f"{target} already exists; use --force to overwrite it")
+    if not target.parent.is_dir():
+        raise InputError(f"{target.parent}: no such folder")
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    dest = sqlite3.connect(tmp)
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    tmp.replace(target)
+    return target
+
+
+def restore(db: sqlite_utils.Database, path: str | Path, *, force: bool = False) -> None:
+    """Replace the database's content with a backup, after checking the backup is sound."""
+    source_path = Path(path)
+    if not source_path.is_file():
+        raise InputError(f"{source_path}: no such file")
+    try:
+        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+        ok = source.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError:
+        raise InputError(f"{source_path}: not a desk database") from None
+    if ok != "ok" or "_sqlite_migrations" not in tables:
+        source.close()
+        raise InputError(f"{source_path}: not a sound desk database ({ok})")
+    has_data = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0
+    if has_data and not force:
+        source.close()
+        raise ConflictError(
+            "the database holds articles; use --force to replace it with the backup"
+        )
+    try:
+        source.backup(db.conn)
+    finally:
+        source.close()
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# Each invariant: a description and a query returning one row per offending record.
+INVARIANTS: list[tuple[str, str]] = [
+    (
+        "unit {0} points to missing segment {1}",
+        "SELECT u.id, u.segment_id FROM units u LEFT JOIN segments s ON s.id = u.segment_id "
+        "WHERE s.id IS NULL",
+    ),
+    (
+        "unit {0} has illegal status {1!r}",
+        f"SELECT id, status FROM units WHERE status NOT IN ({','.join(repr(s) for s in STATUSES)})",
+    ),
+    (
+        "unit {0} ({1}) has no history",
+        "SELECT u.id, u.status FROM units u WHERE (u.status != 'new' OR u.text != '') "
+        "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.unit_id = u.id)",
+    ),
+    (
+        "unit {0}: its last history event says status {1!r}, the unit says {2!r}",
+        "SELECT u.id, e.new_status, u.status FROM units u JOIN events e ON e.id = "
+        "(SELECT MAX(id) FROM events WHERE unit_id = u.id) WHERE e.new_status IS NOT NULL "
+        "AND e.new_status != u.status",
+    ),
+    (
+        "unit {0}: its last history event says text {1!r}, the unit says {2!r}",
+        "SELECT u.id, e.new_text, u.text FROM units u JOIN events e ON e.id = "
+        "(SELECT MAX(id) FROM events WHERE unit_id = u.id) WHERE e.new_text IS NOT NULL "
+        "AND e.new_text != u.text",
+    ),
+    (
+        "unit {0} is joined to unit {1}, which is not a head unit of the same article and language",
+        "SELECT u.id, u.joined_to FROM units u LEFT JOIN units h ON h.id = u.joined_to "
+        "LEFT JOIN segments su ON su.id = u.segment_id "
+        "LEFT JOIN segments sh ON sh.id = h.segment_id "
+        "WHERE u.joined_to IS NOT NULL AND (h.id IS NULL OR h.joined_to IS NOT NULL "
+        "OR h.lang != u.lang OR su.article_id != sh.article_id)",
+    ),
+    (
+        "event {0} points to missing unit {1}",
+        "SELECT e.id, e.unit_id FROM events e LEFT JOIN units u ON u.id = e.unit_id WHERE u.id IS NULL",
+    ),
+    (
+        "lease on missing unit {0}",
+        "SELECT l.unit_id FROM leases l LEFT JOIN units u ON u.id = l.unit_id WHERE u.id IS NULL",
+    ),
+    (
+        "segment {0} points to missing article {1!r}",
+        "SELECT s.id, s.article_id FROM segments s LEFT JOIN articles a ON a.id = s.article_id "
+        "WHERE a.id IS NULL",
+    ),
+    (
+        "article {0!r} has {1} live segments at position {2}",
+        "SELECT article_id, COUNT(*), seq FROM segments WHERE obsolete = 0 "
+        "GROUP BY article_id, seq HAVING COUNT(*) > 1",
+    ),
+    (
+        "article {0!r} has no live segment",
+        "SELECT a.id FROM articles a WHERE NOT EXISTS "
+        "(SELECT 1 FROM segments s WHERE s.article_id = a.id AND s.obsolete = 0)",
+    ),
+]
+
+
+def check(db: sqlite_utils.Database, limit: int = 50) -> CheckReport:
+    """SQLite's integrity and foreign-key checks, then the desk's own invariants."""
+    report = CheckReport()
+    for (message,) in db.execute("PRAGMA integrity_check").fetchall():
+        if message != "ok":
+            report.problems.append(f"sqlite: {message}")
+    for row in db.execute("PRAGMA foreign_key_check").fetchall():
+        report.problems.append(f"sqlite: foreign key of {row[0]} row {row[1]} -> {row[2]}")
+    for message, sql in INVARIANTS:
+        for row in db.execute(f"{sql} LIMIT {limit}").fetchall():
+            report.problems.append(message.format(*row))
+    return report

@@ -1,0 +1,235 @@
+"""Edited originals: apply a new version of an article without losing any translation.
+
+Unchanged segments keep their units (even when they moved); edited ones keep their old
+translation, marked ``needs_review`` with the old and new source in history; removed
+ones become obsolete (hidden, kept, restorable); new ones are added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from tool.clock import stamp
+from tool.core.article import Sentence
+from tool.core.diff import match_segments
+from tool.core.normalize import count_words
+from tool.db.connection import transaction
+from tool.errors import ConflictError, NotFoundError
+
+# Statuses whose units hold work that a source change puts back into review.
+REVIEWABLE = ("translated", "approved", "rejected", "needs_review")
+
+
+@dataclass
+class Revision:
+    """What re-importing an edited original changes (or would change, in a dry run)."""
+
+    article_id: str
+    unchanged: int = 0
+    moved: list[str] = field(default_factory=list)
+    edited: list[dict[str, str]] = field(default_factory=list)  # {"old": .., "new": ..}
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    units_to_review: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "unchanged": self.unchanged,
+            "moved": len(self.moved),
+            "edited": len(self.edited),
+            "removed": len(self.removed),
+            "added": len(self.added),
+            "units_to_review": self.units_to_review,
+        }
+
+
+def live_segments(db: sqlite_utils.Database, article_id: str) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT * FROM segments WHERE article_id = ? AND obsolete = 0 ORDER BY seq",
+            [article_id],
+        )
+    )
+
+
+def plan_revision(
+    db: sqlite_utils.Database, article_id: str, sentences: list[Sentence]
+) -> tuple[Revision, Any]:
+    """Compare stored segments with the new sentences; read-only."""
+    old = live_segments(db, article_id)
+    match = match_segments([s["text"] for s in old], [s.text for s in sentences])
+    revision = Revision(article_id)
+    revision.unchanged = len(match.same)
+    revision.moved = [sentences[j].text for _, j in match.moved]
+    revision.edited = [
+        {"old": old[i]["text"], "new": sentences[j].text} for i, j, _ in match.edited
+    ]
+    revision.removed = [old[i]["text"] for i in match.removed]
+    revision.added = [sentences[j].text for j in match.added]
+    touched = [old[i]["id"] for i, _, _ in match.edited] + [old[i]["id"] for i in match.removed]
+    if touched:
+        marks = ",".join("?" * len(touched))
+        revision.units_to_review = db.execute(
+            f"SELECT COUNT(*) FROM units WHERE segment_id IN ({marks}) "
+            f"AND status IN ({','.join('?' * len(REVIEWABLE))})",
+            [*touched, *REVIEWABLE],
+        ).fetchone()[0]
+    return revision, (old, match)
+
+
+def apply_revision(
+    db: sqlite_utils.Database,
+    article_id: str,
+    sentences: list[Sentence],
+    plan: Any,
+    user: str,
+) -> None:
+    """Write a planned revision; the caller holds the transaction."""
+    old, match = plan
+    now = stamp()
+    new_seq_of_old: dict[int, int] = {}  # old seq -> new seq, for segments that survive
+    for i, j in [*match.same, *match.moved]:
+        _place(db, old[i]["id"], j, sentences[j])
+        new_seq_of_old[old[i]["seq"]] = j
+    for i, j, _score in match.edited:
+        segment = old[i]
+        _place(db, segment["id"], j, sentences[j], text=sentences[j].text)
+        new_seq_of_old[segment["seq"]] = j
+        _mark_units(
+            db,
+            segment["id"],
+            "source-changed",
+            user,
+            now,
+            {"old_source": segment["text"], "new_source": sentences[j].text},
+            review=True,
+        )
+    for i in match.removed:
+        segment = old[i]
+        db["segments"].update(segment["id"], {"obsolete": 1})
+        _mark_units(
+            db, segment["id"], "obsolete", user, now, {"source": segment["text"]}, review=False
+        )
+    db["segments"].insert_all(segment_row(article_id, j, sentences[j], now) for j in match.added)
+    _move_target_only(db, article_id, [s["seq"] for s in old], new_seq_of_old)
+
+
+def restore_segment(db: sqlite_utils.Database, segment_id: int, user: str) -> dict[str, Any]:
+    """Bring an obsolete segment back at its old place; its units come back with it."""
+    with transaction(db):
+        rows = list(db.query("SELECT * FROM segments WHERE id = ?", [segment_id]))
+        if not rows:
+            raise NotFoundError(f"no segment {segment_id}")
+        segment = rows[0]
+        if not segment["obsolete"]:
+            raise ConflictError(f"segment {segment_id} is not obsolete")
+        _restore(db, segment, user)
+    return segment
+
+
+def _restore(db: sqlite_utils.Database, segment: dict[str, Any], user: str) -> None:
+    segment_id = segment["id"]
+    db.execute(
+        "UPDATE segments SET seq = seq + 1 WHERE article_id = ? AND obsolete = 0 AND seq >= ?",
+        [segment["article_id"], segment["seq"]],
+    )
+    db.execute(
+        "UPDATE target_only SET after_seq = after_seq + 1 WHERE article_id = ? AND after_seq >= ?",
+        [segment["article_id"], segment["seq"]],
+    )
+    db["segments"].update(segment_id, {"obsolete": 0})
+    _mark_units(
+        db, segment_id, "restored", user, stamp(), {"source": segment["text"]}, review=False
+    )
+
+
+def _place(
+    db: sqlite_utils.Database,
+    segment_id: int,
+    seq: int,
+    sentence: Sentence,
+    text: str | None = None,
+) -> None:
+    change: dict[str, Any] = {
+        "seq": seq,
+        "paragraph": sentence.paragraph,
+        "position": sentence.position,
+        "kind": sentence.kind,
+    }
+    if text is not None:
+        change.update(text=text, hash=segment_hash(text), words=count_words(text))
+    db["segments"].update(segment_id, change)
+
+
+def segment_hash(text: str) -> str:
+    """A short hash of a segment's text, used to recognise it again."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def segment_row(article_id: str, seq: int, sentence: Sentence, now: str) -> dict[str, Any]:
+    """The segments table row of a new segment."""
+    return {
+        "article_id": article_id,
+        "seq": seq,
+        "paragraph": sentence.paragraph,
+        "position": sentence.position,
+        "kind": sentence.kind,
+        "text": sentence.text,
+        "hash": segment_hash(sentence.text),
+        "words": count_words(sentence.text),
+        "obsolete": 0,
+        "created_at": now,
+    }
+
+
+def _mark_units(
+    db: sqlite_utils.Database,
+    segment_id: int,
+    action: str,
+    user: str,
+    now: str,
+    detail: dict[str, Any],
+    *,
+    review: bool,
+) -> None:
+    """Record a source event on every unit of a segment; with review, reopen their work."""
+    for unit in list(db.query("SELECT * FROM units WHERE segment_id = ?", [segment_id])):
+        new_status = unit["status"]
+        if review and unit["status"] in REVIEWABLE:
+            new_status = "needs_review"
+            db["units"].update(unit["id"], {"status": new_status, "updated_at": now})
+        db["events"].insert(
+            {
+                "unit_id": unit["id"],
+                "at": now,
+                "user": user,
+                "action": action,
+                "old_status": unit["status"],
+                "new_status": new_status,
+                "old_text": unit["text"],
+                "new_text": unit["text"],
+                "comment": "",
+                "detail": json.dumps(detail, ensure_ascii=False),
+            }
+        )
+
+
+def _move_target_only(
+    db: sqlite_utils.Database, article_id: str, old_seqs: list[int], new_seq_of_old: dict[int, int]
+) -> None:
+    """Keep target-only lines after the same source segment (or the nearest one before it)."""
+    for row in list(
+        db.query("SELECT id, after_seq FROM target_only WHERE article_id = ?", [article_id])
+    ):
+        anchor = -1
+        for seq in old_seqs:
+            if seq > row["after_seq"]:
+                break
+            if seq in new_seq_of_old:
+                anchor = new_seq_of_old[seq]
+        db["target_only"].update(row["id"], {"after_seq": anchor})
