@@ -104,7 +104,8 @@ INVARIANTS: list[tuple[str, str]] = [
     ),
     (
         "event {0} points to missing unit {1}",
-        "SELECT e.id, e.unit_id FROM events e LEFT JOIN units u ON u.id = e.unit_id WHERE u.id IS NULL",
+        "SELECT e.id, e.unit_id FROM events e LEFT JOIN units u ON u.id = e.unit_id "
+        "WHERE u.id IS NULL",
     ),
     (
         "lease on missing unit {0}",
