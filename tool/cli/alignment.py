@@ -7,14 +7,14 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
 from tool.core.align import align, format_bead
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
 from tool.errors import InputError
 from tool.services.realign import OPERATIONS
 from tool.services.realign import realign as realign_unit
-from tool.services.translations import import_translations
+from tool.services.translations import TranslationImportResult, import_translations
 
 
 def _read_lines(file) -> list[str]:
@@ -94,33 +94,70 @@ def align_command(
 @click.option("--article", default="", help="Id of the original (for files without front matter).")
 @click.option("--lang", default="", help="Language of the translation (for plain-text files).")
 @click.option("--translator", default="", help="Translator's name (for plain-text files).")
+@click.option("--apply", is_flag=True, help="Write the differences from units already stored.")
+@click.option("--force", is_flag=True, help="With --apply, also overwrite approved units.")
 @click.option("--show-beads", is_flag=True, help="Also print the alignment, one bead per line.")
 @json_option
 @pass_state
 def import_translation(
-    state, paths, article: str, lang: str, translator: str, show_beads: bool, as_json: bool
+    state: DeskState,
+    paths: tuple[str, ...],
+    article: str,
+    lang: str,
+    translator: str,
+    apply: bool,
+    force: bool,
+    show_beads: bool,
+    as_json: bool,
 ) -> None:
     """Import translations made outside the desk and align them with their originals.
 
     Each translation sentence lands on the unit of the original segment it pairs with
     (status translated, or needs_review where the alignment is weak); lines that pair
-    with nothing are kept as target-only text. Nothing is stored unless every file is valid.
+    with nothing are kept as target-only text. Nothing is stored unless every file is
+    valid. When the article already has work in that language, the differences are
+    shown and written only with --apply (approved units only with --force).
     """
     results = import_translations(
-        state.db, paths, user=state.user, article=article, lang=lang, translator=translator
+        state.db,
+        paths,
+        user=state.acting_name,
+        article=article,
+        lang=lang,
+        translator=translator,
+        apply=apply,
+        force=force,
     )
     if as_json:
         print_json([asdict(r) for r in results])
         return
+    print_translation_results(results, show_beads)
+
+
+def print_translation_results(results: list[TranslationImportResult], show_beads: bool) -> None:
+    """A line per file; the differences of changed files; the beads on request."""
     for r in results:
+        name = f"{r.article_id} [{r.lang}]"
         if r.action == "unchanged":
-            click.echo(f"unchanged  {r.article_id} [{r.lang}]: already imported")
+            click.echo(f"unchanged  {name}: already imported")
             continue
-        click.echo(
-            f"aligned    {r.article_id} [{r.lang}]: {r.beads} beads, {r.translated} translated, "
-            f"{r.needs_review} need review, {r.untranslated} source segments untranslated, "
-            f"{r.target_only} target-only"
-        )
+        if r.action == "differs":
+            click.echo(
+                f"differs    {name}: {len(r.differences)} unit(s) differ from the database; "
+                "run with --apply to write them"
+            )
+        else:
+            click.echo(
+                f"{r.action:<10} {name}: {r.beads} beads, {r.translated} translated, "
+                f"{r.needs_review} need review, {r.untranslated} source segments untranslated, "
+                f"{r.target_only} target-only"
+                + (f", {r.kept_approved} approved kept (use --force)" if r.kept_approved else "")
+            )
+        if r.action != "aligned":
+            for d in r.differences:
+                unit = f"#{d['unit']}" if d["unit"] else "new"
+                click.echo(f"  {unit} [{d['status']}] {d['source']}")
+                click.echo(f"    - {d['old']}\n    + {d['new']}")
         if show_beads:
             for line in r.alignment:
                 click.echo(f"  {line}")

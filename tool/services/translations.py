@@ -1,4 +1,11 @@
-"""Importing existing translations: segment them, align them with the original, store units."""
+"""Importing existing translations: segment them, align them with the original, store units.
+
+A first import stores the alignment directly. When the article already has work in that
+language (an earlier import, or translations made at the desk), the new alignment is
+compared with the stored units: the differences are reported, and written only with
+``apply``; approved units are never overwritten without ``force``. Every change to a
+unit writes a history event.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from tool.clock import stamp
-from tool.core.align import REVIEW_THRESHOLD, Bead, align
+from tool.core.align import REVIEW_THRESHOLD, align, format_bead
 from tool.core.article import Sentence
 from tool.db.connection import transaction
-from tool.errors import ConflictError, InputError, NotFoundError
+from tool.errors import InputError, NotFoundError
 from tool.services.importer import content_hash, find_article_files, prepare_article
 from tool.services.lexicon_store import load_lexicon
 
@@ -29,17 +37,33 @@ class PreparedTranslation:
 
 
 @dataclass
+class Proposal:
+    """What the alignment puts on one source segment's unit."""
+
+    segment_id: int
+    seq: int
+    source: str
+    text: str
+    status: str
+    confidence: float
+    head_segment: int | None  # set when the segment is joined into an earlier one's bead
+    bead: str
+
+
+@dataclass
 class TranslationImportResult:
     article_id: str
     lang: str
     path: str
-    action: str  # "aligned" or "unchanged"
+    action: str  # "aligned", "updated", "differs" (not applied) or "unchanged"
     beads: int = 0
     translated: int = 0
     needs_review: int = 0
     untranslated: int = 0
     target_only: int = 0
+    kept_approved: int = 0
     alignment: list[str] = field(default_factory=list)
+    differences: list[dict[str, Any]] = field(default_factory=list)
 
 
 def prepare_translation(
@@ -67,20 +91,22 @@ def import_translations(
     db: sqlite_utils.Database,
     paths: Iterable[str | Path],
     *,
-    user: str | None = None,
+    user: str = "import",
     article: str = "",
     lang: str = "",
+    apply: bool = False,
+    force: bool = False,
     **meta: str,
 ) -> list[TranslationImportResult]:
     """Align translation files with their originals and store the result, all or nothing.
 
-    Every file is read, checked and aligned before anything is written.
+    Every file is read, checked and aligned before anything is written. See the module
+    docstring for ``apply`` and ``force``.
     """
     prepared = [
         prepare_translation(path, article=article, lang=lang, **meta)
         for path in find_article_files(paths)
     ]
-    plans = []
     seen: dict[tuple[str, str], Path] = {}
     for item in prepared:
         key = (item.article_id, item.lang)
@@ -90,24 +116,24 @@ def import_translations(
                 f"is also in {seen[key]}"
             )
         seen[key] = item.path
-        plans.append(_plan(db, item))
-    results = []
+    lexicons: dict[tuple[str, str], Any] = {}
+    plans = [_plan(db, item, lexicons) for item in prepared]
     with transaction(db):
-        for item, plan in plans:
-            results.append(_store(db, item, plan, user))
-    return results
+        return [_store(db, item, plan, user, apply, force) for item, plan in plans]
 
 
 @dataclass
 class _Plan:
-    segments: list[dict]
-    beads: list[Bead]
-    unchanged: bool
+    result: TranslationImportResult
+    proposals: list[Proposal]
+    target_only: list[tuple[int, str]]  # (after_seq, text)
+    existing: dict[int, dict[str, Any]]  # segment id -> unit row
 
 
 def _plan(
-    db: sqlite_utils.Database, item: PreparedTranslation
+    db: sqlite_utils.Database, item: PreparedTranslation, lexicons: dict
 ) -> tuple[PreparedTranslation, _Plan]:
+    """Align one translation and compare it with what is stored; read-only."""
     rows = list(db.query("SELECT lang FROM articles WHERE id = ?", [item.article_id]))
     if not rows:
         raise NotFoundError(
@@ -118,24 +144,13 @@ def _plan(
         raise InputError(
             f"{item.path}: the translation is in {item.lang}, the original's own language"
         )
-    previous = list(
-        db.query(
-            "SELECT content_hash FROM translations WHERE article_id = ? AND lang = ?",
-            [item.article_id, item.lang],
-        )
-    )
-    if previous and previous[0]["content_hash"] == item.content_hash:
-        return item, _Plan([], [], unchanged=True)
-    busy = db.execute(
-        "SELECT COUNT(*) FROM units u JOIN segments s ON s.id = u.segment_id "
-        "WHERE s.article_id = ? AND u.lang = ? AND (u.status != 'new' OR u.text != '')",
+    result = TranslationImportResult(item.article_id, item.lang, str(item.path), "unchanged")
+    previous = db.execute(
+        "SELECT content_hash FROM translations WHERE article_id = ? AND lang = ?",
         [item.article_id, item.lang],
-    ).fetchone()[0]
-    if busy:
-        raise ConflictError(
-            f"{item.path}: article {item.article_id!r} already has {busy} {item.lang} "
-            "translation(s) in the database; nothing was imported"
-        )
+    ).fetchone()
+    if previous and previous[0] == item.content_hash:
+        return item, _Plan(result, [], [], {})
     segments = list(
         db.query(
             "SELECT id, seq, paragraph, text FROM segments "
@@ -143,6 +158,9 @@ def _plan(
             [item.article_id],
         )
     )
+    key = (source_lang, item.lang)
+    if key not in lexicons:
+        lexicons[key] = load_lexicon(db, source_lang, item.lang)
     beads = align(
         [s["text"] for s in segments],
         [s.text for s in item.sentences],
@@ -150,100 +168,120 @@ def _plan(
         item.lang,
         source_paragraphs=[s["paragraph"] for s in segments],
         target_paragraphs=[s.paragraph for s in item.sentences],
-        lexicon=load_lexicon(db, source_lang, item.lang),
+        lexicon=lexicons[key],
     )
-    return item, _Plan(segments, beads, unchanged=False)
-
-
-def _store(
-    db: sqlite_utils.Database, item: PreparedTranslation, plan: _Plan, user: str | None
-) -> TranslationImportResult:
-    from tool.core.align import format_bead
-
-    result = TranslationImportResult(item.article_id, item.lang, str(item.path), "unchanged")
-    if plan.unchanged:
-        return result
-    result.action = "aligned"
-    now = stamp()
-    translator = item.meta.get("translator", "")
-    actor = user or translator or "import"
-    db.execute(
-        "DELETE FROM target_only WHERE article_id = ? AND lang = ?", [item.article_id, item.lang]
-    )
-    after_seq, position = -1, 0
-    for bead in plan.beads:
+    proposals: list[Proposal] = []
+    target_only: list[tuple[int, str]] = []
+    after_seq = -1
+    for bead in beads:
         result.beads += 1
         result.alignment.append(format_bead(bead))
-        sources = [plan.segments[i] for i in bead.source]
-        target_text = " ".join(item.sentences[j].text for j in bead.target)
-        if not sources:
-            db["target_only"].insert(
-                {
-                    "article_id": item.article_id,
-                    "lang": item.lang,
-                    "after_seq": after_seq,
-                    "position": position,
-                    "text": target_text,
-                    "created_at": now,
-                }
-            )
-            position += 1
-            result.target_only += 1
+        text = " ".join(item.sentences[j].text for j in bead.target)
+        if not bead.source:
+            target_only.append((after_seq, text))
             continue
-        after_seq, position = sources[-1]["seq"], 0
+        sources = [segments[i] for i in bead.source]
+        after_seq = sources[-1]["seq"]
         if not bead.target:
-            for segment in sources:
-                _ensure_unit(db, segment["id"], item.lang, now)
             result.untranslated += len(sources)
             continue
         status = "translated" if bead.confidence >= REVIEW_THRESHOLD else "needs_review"
-        if status == "translated":
-            result.translated += 1
-        else:
-            result.needs_review += 1
-        head_id = None
-        for segment in sources:
-            unit_id = _ensure_unit(db, segment["id"], item.lang, now)
-            text = target_text if head_id is None else ""
-            db["units"].update(
-                unit_id,
-                {
-                    "text": text,
-                    "status": status,
-                    "translator": translator,
-                    "origin": "aligned",
-                    "confidence": round(bead.confidence, 4),
-                    "joined_to": head_id,
-                    "updated_at": now,
-                },
+        setattr(result, status, getattr(result, status) + 1)
+        for k, segment in enumerate(sources):
+            proposals.append(
+                Proposal(
+                    segment_id=segment["id"],
+                    seq=segment["seq"],
+                    source=segment["text"],
+                    text=text if k == 0 else "",
+                    status=status,
+                    confidence=round(bead.confidence, 4),
+                    head_segment=None if k == 0 else sources[0]["id"],
+                    bead=format_bead(bead),
+                )
             )
-            db["events"].insert(
-                {
-                    "unit_id": unit_id,
-                    "at": now,
-                    "user": actor,
-                    "action": "align",
-                    "old_status": "new",
-                    "new_status": status,
-                    "old_text": "",
-                    "new_text": text,
-                    "comment": "",
-                    "detail": json.dumps(
-                        {
-                            "bead": format_bead(bead),
-                            "confidence": round(bead.confidence, 4),
-                            "file": str(item.path),
-                        }
-                    ),
-                }
-            )
-            if head_id is None:
-                head_id = unit_id
+    result.target_only = len(target_only)
+    existing = {
+        row["segment_id"]: row
+        for row in db.query(
+            "SELECT u.* FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = ? AND u.lang = ?",
+            [item.article_id, item.lang],
+        )
+    }
+    return item, _Plan(result, proposals, target_only, existing)
+
+
+def _has_work(unit: dict[str, Any] | None) -> bool:
+    return unit is not None and (unit["status"] != "new" or bool(unit["text"]))
+
+
+def _store(
+    db: sqlite_utils.Database,
+    item: PreparedTranslation,
+    plan: _Plan,
+    user: str,
+    apply: bool,
+    force: bool,
+) -> TranslationImportResult:
+    result = plan.result
+    if result.beads == 0:
+        return result  # unchanged file
+    first_import = not any(_has_work(u) for u in plan.existing.values())
+    units_by_segment = {sid: u["id"] for sid, u in plan.existing.items()}
+    changes = []
+    for proposal in plan.proposals:
+        unit = plan.existing.get(proposal.segment_id)
+        head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
+        if unit and unit["text"] == proposal.text and unit["joined_to"] == head:
+            continue
+        changes.append((proposal, unit))
+        result.differences.append(
+            {
+                "unit": unit["id"] if unit else None,
+                "seq": proposal.seq,
+                "source": proposal.source,
+                "old": unit["text"] if unit else "",
+                "new": proposal.text,
+                "status": unit["status"] if unit else "new",
+            }
+        )
+    if not first_import and not apply:
+        result.action = "differs" if result.differences else "unchanged"
+        return result
+    result.action = "aligned" if first_import else "updated"
+    now = stamp()
+    action = "align" if first_import else "reimport"
+    for proposal, unit in changes:
+        if unit and unit["status"] == "approved" and not force:
+            result.kept_approved += 1
+            continue
+        if unit is None:
+            unit = _new_unit(db, proposal.segment_id, item.lang, now)
+            units_by_segment[proposal.segment_id] = unit["id"]
+        head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
+        _write_unit(db, unit, proposal, head, item, user, action, now)
+    db.execute(
+        "DELETE FROM target_only WHERE article_id = ? AND lang = ?", [item.article_id, item.lang]
+    )
+    position: dict[int, int] = {}
+    for after_seq, text in plan.target_only:
+        position[after_seq] = position.get(after_seq, -1) + 1
+        db["target_only"].insert(
+            {
+                "article_id": item.article_id,
+                "lang": item.lang,
+                "after_seq": after_seq,
+                "position": position[after_seq],
+                "text": text,
+                "created_at": now,
+            }
+        )
     db["translations"].upsert(
         {
             "article_id": item.article_id,
             "lang": item.lang,
-            "translator": translator,
+            "translator": item.meta.get("translator", ""),
             "meta": json.dumps(item.meta, ensure_ascii=False),
             "path": str(item.path),
             "content_hash": item.content_hash,
@@ -254,23 +292,55 @@ def _store(
     return result
 
 
-def _ensure_unit(db: sqlite_utils.Database, segment_id: int, lang: str, now: str) -> int:
-    row = db.execute(
-        "SELECT id FROM units WHERE segment_id = ? AND lang = ?", [segment_id, lang]
-    ).fetchone()
-    if row:
-        return row[0]
-    return (
-        db["units"]
-        .insert(
-            {
-                "segment_id": segment_id,
-                "lang": lang,
-                "text": "",
-                "status": "new",
-                "origin": "human",
-                "updated_at": now,
-            }
-        )
-        .last_pk
+def _new_unit(db: sqlite_utils.Database, segment_id: int, lang: str, now: str) -> dict[str, Any]:
+    unit = {
+        "segment_id": segment_id,
+        "lang": lang,
+        "text": "",
+        "status": "new",
+        "origin": "human",
+        "updated_at": now,
+    }
+    unit["id"] = db["units"].insert(unit).last_pk
+    unit["joined_to"] = None
+    return unit
+
+
+def _write_unit(
+    db: sqlite_utils.Database,
+    unit: dict[str, Any],
+    proposal: Proposal,
+    head: int | None,
+    item: PreparedTranslation,
+    user: str,
+    action: str,
+    now: str,
+) -> None:
+    db["units"].update(
+        unit["id"],
+        {
+            "text": proposal.text,
+            "status": proposal.status,
+            "translator": item.meta.get("translator", ""),
+            "origin": "aligned",
+            "confidence": proposal.confidence,
+            "joined_to": head,
+            "updated_at": now,
+        },
+    )
+    db["events"].insert(
+        {
+            "unit_id": unit["id"],
+            "at": now,
+            "user": user,
+            "action": action,
+            "old_status": unit["status"],
+            "new_status": proposal.status,
+            "old_text": unit["text"],
+            "new_text": proposal.text,
+            "comment": "",
+            "detail": json.dumps(
+                {"bead": proposal.bead, "confidence": proposal.confidence, "file": str(item.path)}
+            ),
+        }
     )
