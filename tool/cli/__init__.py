@@ -3,7 +3,7 @@
 Commands live in one module per area; importing them registers them on ``cli``.
 """
 
-from tool.cli import alignment, articles, maintenance, workflow  # noqa: F401  (registers commands)
+from tool.cli import alignment, articles, maintenance, sync, workflow  # noqa: F401  (registers commands)
 from tool.cli.app import cli, main
 
 __all__ = ["cli", "main"]

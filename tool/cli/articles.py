@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
 import click
 import sqlite_utils
@@ -14,11 +13,9 @@ from tool.cli.render import side_by_side
 from tool.core.article import parse_plain_text
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
-from tool.db.connection import project_root
 from tool.db.migrations import schema_version
 from tool.services.articles import article_pairs, article_segments, get_article, list_articles
 from tool.services.importer import import_originals
-from tool.services.sync import sync as run_sync
 
 
 @cli.command()
@@ -163,21 +160,3 @@ def segment(file, lang: str) -> None:
             out.write("\n")
         for sentence in segment_sentences(paragraph, lang):
             out.write(" ".join(sentence.split()) + "\n")
-
-
-@cli.command()
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True),
-    help="Project folder holding originals/ and translations/ (default: this project).",
-)
-@pass_db
-def sync(db: sqlite_utils.Database, root: str | None) -> None:
-    """Import every new or changed file of the project, then list the articles."""
-    report = run_sync(db, Path(root) if root else project_root())
-    click.echo("originals: ", nl=False)
-    print_import_results(report.originals)
-    click.echo()
-    print_table(
-        list_articles(db), ["id", "lang", "segments", "words", "title"], empty="no articles"
-    )

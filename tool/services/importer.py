@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +111,7 @@ def import_originals(
     *,
     user: str = "import",
     dry_run: bool = False,
+    progress: Callable[[Path], None] | None = None,
     **meta: str,
 ) -> list[ImportResult]:
     """Import original articles from files or folders, in one transaction.
@@ -118,9 +119,14 @@ def import_originals(
     Every file is read and checked before anything is written; one bad file means nothing
     is imported. An article imported before and changed since is updated without losing
     translations (see tool.services.revisions). With ``dry_run`` nothing is written and
-    the results say what would change. ``meta`` fills what plain-text files lack.
+    the results say what would change. ``meta`` fills what plain-text files lack;
+    ``progress`` is called with each file once it is read.
     """
-    prepared = [prepare_original(path, **meta) for path in find_article_files(paths)]
+    prepared = []
+    for path in find_article_files(paths):
+        prepared.append(prepare_original(path, **meta))
+        if progress:
+            progress(path)
     seen: dict[str, Path] = {}
     for item in prepared:
         if item.id in seen:

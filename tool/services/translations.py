@@ -10,7 +10,7 @@ unit writes a history event.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,12 +96,14 @@ def import_translations(
     lang: str = "",
     apply: bool = False,
     force: bool = False,
+    progress: Callable[[Path], None] | None = None,
     **meta: str,
 ) -> list[TranslationImportResult]:
     """Align translation files with their originals and store the result, all or nothing.
 
     Every file is read, checked and aligned before anything is written. See the module
-    docstring for ``apply`` and ``force``.
+    docstring for ``apply`` and ``force``; ``progress`` is called with each file once it
+    is aligned.
     """
     prepared = [
         prepare_translation(path, article=article, lang=lang, **meta)
@@ -117,7 +119,11 @@ def import_translations(
             )
         seen[key] = item.path
     lexicons: dict[tuple[str, str], Any] = {}
-    plans = [_plan(db, item, lexicons) for item in prepared]
+    plans = []
+    for item in prepared:
+        plans.append(_plan(db, item, lexicons))
+        if progress:
+            progress(item.path)
     with transaction(db):
         return [_store(db, item, plan, user, apply, force) for item, plan in plans]
 
