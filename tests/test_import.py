@@ -115,14 +115,13 @@ def test_duplicate_ids_in_one_import(run, articles_dir):
     assert "article id 'storm' is also used by" in result.stderr
 
 
-def test_edited_original_is_refused_for_now(run, db_path, articles_dir):
+def test_edited_original_is_updated(run, db_path, articles_dir):
     run("import", articles_dir)
     path = articles_dir / "storm.md"
     path.write_text(
         path.read_text(encoding="utf-8").replace("90 km/h", "95 km/h"), encoding="utf-8"
     )
-    before = snapshot(db_path)
     result = run("import", path)
-    assert result.exit_code == 1
-    assert "has changed since it was imported" in result.stderr
-    assert snapshot(db_path) == before
+    assert result.exit_code == 0
+    assert "updated    storm" in result.output
+    assert "~ Vântul a atins 90 km/h.\n    → Vântul a atins 95 km/h." in result.output
