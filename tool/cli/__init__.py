@@ -3,7 +3,17 @@
 Commands live in one module per area; importing them registers them on ``cli``.
 """
 
-from tool.cli import alignment, articles, maintenance, sync, workflow  # noqa: F401  (registers commands)
+from tool.cli import (  # noqa: F401  (importing a module registers its commands)
+    alignment,
+    articles,
+    exports,
+    maintenance,
+    memory,
+    quality,
+    sync,
+    users,
+    workflow,
+)
 from tool.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,1 @@
+"""Commands that export bilingual articles and bring translators' files back."""

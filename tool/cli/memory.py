@@ -1,0 +1,1 @@
+"""Commands for the translation memory, pretranslation and analysis."""

@@ -1,0 +1,1 @@
+"""Commands for the glossary and quality checks."""

@@ -1,0 +1,1 @@
+"""Commands to register users and their roles."""
