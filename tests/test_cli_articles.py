@@ -31,10 +31,10 @@ def test_import_then_articles_and_show(run, articles_dir):
     result = run("import", articles_dir)
     assert result.exit_code == 0, result.output
     assert "imported   budget: 7 segments" in result.output
-    assert result.output.endswith("2 imported, 0 unchanged\n")
+    assert result.output.endswith("2 imported, 0 updated, 0 unchanged\n")
     again = run("import", articles_dir)
     assert "already imported, unchanged" in again.output
-    assert again.output.endswith("0 imported, 2 unchanged\n")
+    assert again.output.endswith("0 imported, 0 updated, 2 unchanged\n")
 
     listing = run("articles")
     lines = listing.output.splitlines()
@@ -90,9 +90,9 @@ def test_sync_imports_the_project(tmp_path, run):
     shutil.copy(DATA / "articles" / "budget.md", root / "originals" / "ro")
     result = run("sync", "--root", root)
     assert result.exit_code == 0, result.output
-    assert "originals: 1 imported, 0 unchanged" in result.output
+    assert "originals: 1 imported, 0 updated, 0 unchanged" in result.output
     assert "budget" in result.output
-    assert "originals: 0 imported, 1 unchanged" in run("sync", "--root", root).output
+    assert "originals: 0 imported, 0 updated, 1 unchanged" in run("sync", "--root", root).output
 
 
 def test_manage_py_runs_as_a_script(tmp_path):

@@ -85,7 +85,7 @@ BAD_INPUTS = {
     "empty": ("---\nid: x\nlang: ro\ntitle: Doar titlu\n---\n\n", "the article has no text"),
     "not utf-8": (
         b"---\nid: x\nlang: ro\n---\n\nA\n" + b"\xff\n",
-        "not valid UTF-8 (line 6)",
+        "not valid UTF-8 (line 7)",
     ),
 }
 

@@ -73,10 +73,15 @@ def import_(
     print_import_results(results, dry_run)
 
 
-def print_import_results(results, dry_run: bool = False) -> None:
-    """One line per file, the changes of updated articles, and a summary line."""
+def print_import_results(results, dry_run: bool = False, label: str = "") -> None:
+    """One line per file, the changes of updated articles, and a summary line.
+
+    With a label (as sync prints), unchanged files are left out of the list.
+    """
     prefix = "would be " if dry_run else ""
     for r in results:
+        if label and r.action == "unchanged":
+            continue
         note = " (already imported, unchanged)" if r.action == "unchanged" else ""
         action = r.action if r.action == "unchanged" else prefix + r.action
         click.echo(f"{action:<10} {r.article_id}: {r.segments} segments, {r.words} words{note}")
@@ -91,7 +96,8 @@ def print_import_results(results, dry_run: bool = False) -> None:
                 click.echo(f"  + {text}")
     counts = {a: sum(r.action == a for r in results) for a in ("imported", "updated", "unchanged")}
     click.echo(
-        f"{counts['imported']} {prefix}imported, {counts['updated']} {prefix}updated, "
+        (f"{label}: " if label else "")
+        + f"{counts['imported']} {prefix}imported, {counts['updated']} {prefix}updated, "
         f"{counts['unchanged']} unchanged"
     )
 

@@ -42,8 +42,7 @@ def sync(state: DeskState, root: str | None) -> None:
             )
     else:
         report = run_sync(state.db, folder, user=state.acting_name)
-    click.echo("originals: ", nl=False)
-    print_import_results(report.originals)
+    print_import_results(report.originals, label="originals")
     if report.translations:
         click.echo("translations:")
         print_translation_results(report.translations, show_beads=False)

@@ -109,14 +109,30 @@ def apply_revision(
             {"old_source": segment["text"], "new_source": sentences[j].text},
             review=True,
         )
+    anchor = _anchors([s["seq"] for s in old], new_seq_of_old, len(sentences))
+    earlier = db.query(
+        "SELECT id, seq FROM segments WHERE article_id = ? AND obsolete = 1", [article_id]
+    )
+    for row in list(earlier):  # obsolete since an earlier revision: keep their place
+        db["segments"].update(row["id"], {"seq": anchor(row["seq"])})
     for i in match.removed:
         segment = old[i]
-        db["segments"].update(segment["id"], {"obsolete": 1})
+        db["segments"].update(segment["id"], {"obsolete": 1, "seq": anchor(segment["seq"])})
         _mark_units(
             db, segment["id"], "obsolete", user, now, {"source": segment["text"]}, review=False
         )
     db["segments"].insert_all(segment_row(article_id, j, sentences[j], now) for j in match.added)
     _move_target_only(db, article_id, [s["seq"] for s in old], new_seq_of_old)
+
+
+def _anchors(old_seqs: list[int], new_seq_of_old: dict[int, int], end: int):
+    """Where an obsolete segment now stands: the new seq of the first survivor after it."""
+
+    def anchor(seq: int) -> int:
+        following = [new_seq_of_old[s] for s in old_seqs if s >= seq and s in new_seq_of_old]
+        return min(following, default=end)
+
+    return anchor
 
 
 def restore_segment(db: sqlite_utils.Database, segment_id: int, user: str) -> dict[str, Any]:
