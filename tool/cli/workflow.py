@@ -1,1 +1,434 @@
-"""Commands for the translators' and editors' workflow."""
+"""Commands for the translators' and editors' workflow.
+
+checkout, renew, release, mine, translate, work (the interactive loop), review, approve,
+reject, history and status.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+import click
+
+from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.render import STATUS_COLOURS, terminal_width
+from tool.errors import InputError
+from tool.services.leases import checkout as checkout_units
+from tool.services.leases import mine as my_units
+from tool.services.leases import release as release_units
+from tool.services.leases import renew as renew_units
+from tool.services.leases import returned_units
+from tool.services.progress import history as unit_history
+from tool.services.progress import status as desk_status
+from tool.services.review import approve as approve_units
+from tool.services.review import approve_article, review_queue
+from tool.services.review import reject as reject_unit
+from tool.services.workflow import get_unit, save_draft, submit, when
+
+units_option = click.option(
+    "--units",
+    "unit_specs",
+    multiple=True,
+    metavar="IDS",
+    help="Unit ids, comma-separated or repeated (--units 4,5 --units 9).",
+)
+lang_option = click.option("--lang", help="Target language, e.g. en.")
+
+
+def parse_ids(specs: Iterable[str]) -> list[int]:
+    """Unit ids from arguments like ``4 5,6`` or ``#7``."""
+    ids: list[int] = []
+    for spec in specs:
+        for part in str(spec).replace(",", " ").split():
+            try:
+                ids.append(int(part.lstrip("#")))
+            except ValueError:
+                raise click.BadParameter(f"{part!r} is not a unit id") from None
+    return ids
+
+
+def plural(count: int, noun: str = "unit") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def short(text: str | None, width: int = 60) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def unit_table(rows: list[dict[str, Any]], *, with_text: bool = False) -> None:
+    shown = [
+        {
+            **row,
+            "until": when(row.get("expires_at"))[11:],
+            "source": short(row["source"]),
+            "text": short(row.get("text")),
+        }
+        for row in rows
+    ]
+    columns = ["id", "article", "seq", "lang", "status", "source"]
+    print_table(shown, columns + (["text", "until"] if with_text else []))
+
+
+# --- check-outs ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("article", required=False)
+@lang_option
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    help="How many units (default: 20, or the whole article).",
+)
+@units_option
+@click.option("--hours", type=float, help="Lease length (default: $DESK_LEASE_HOURS, else 4).")
+@json_option
+@pass_state
+def checkout(
+    state: DeskState,
+    article: str | None,
+    lang: str | None,
+    count: int | None,
+    unit_specs: tuple[str, ...],
+    hours: float | None,
+    as_json: bool,
+) -> None:
+    """Check out units to translate: lease them to you for a few hours.
+
+    \b
+    checkout --lang en            the next 20 open units of any article
+    checkout --lang en ARTICLE    every open unit of the article (or --count N of them)
+    checkout --units 4,5          exactly these units
+
+    Open units are new, rejected (offered first to their translator) and needs_review
+    ones that nobody else holds. Two translators checking out at once never get the
+    same unit.
+    """
+    result = checkout_units(
+        state.db,
+        state.acting_name,
+        lang,
+        article,
+        count=count,
+        unit_ids=parse_ids(unit_specs) or None,
+        hours=hours,
+    )
+    if as_json:
+        print_json(asdict(result))
+        return
+    if not result.units:
+        where = f" in {article}" if article else ""
+        click.echo(f"nothing to check out in {result.lang}{where}")
+        return
+    created = f" ({plural(result.created, 'new unit')} created)" if result.created else ""
+    click.echo(
+        f"checked out {plural(len(result.units))} in {result.lang} "
+        f"until {when(result.expires_at)}{created}"
+    )
+    unit_table(result.units)
+
+
+@cli.command()
+@click.argument("units", nargs=-1)
+@click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
+@click.option("--hours", type=float, help="New lease length from now (default as checkout).")
+@json_option
+@pass_state
+def renew(
+    state: DeskState, units: tuple[str, ...], all_units: bool, hours: float | None, as_json: bool
+) -> None:
+    """Extend your leases from now (UNITS, or --all)."""
+    ids = _ids_or_all(units, all_units)
+    rows = renew_units(state.db, state.acting_name, ids, hours=hours)
+    if as_json:
+        print_json(rows)
+        return
+    until = f" until {when(rows[0]['expires_at'])}" if rows else ""
+    click.echo(f"renewed {plural(len(rows))}{until}")
+
+
+@cli.command()
+@click.argument("units", nargs=-1)
+@click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
+@json_option
+@pass_state
+def release(state: DeskState, units: tuple[str, ...], all_units: bool, as_json: bool) -> None:
+    """Give units back without submitting them (UNITS, or --all). Drafts are kept."""
+    ids = release_units(state.db, state.acting_name, _ids_or_all(units, all_units))
+    if as_json:
+        print_json({"released": ids})
+        return
+    click.echo(f"released {plural(len(ids))}" + (f": {', '.join(map(str, ids))}" if ids else ""))
+
+
+def _ids_or_all(units: tuple[str, ...], all_units: bool) -> list[int] | None:
+    if all_units and units:
+        raise click.UsageError("give unit ids or --all, not both")
+    if not all_units and not units:
+        raise click.UsageError("say which units (UNITS) or --all")
+    return None if all_units else parse_ids(units)
+
+
+@cli.command()
+@lang_option
+@click.argument("article", required=False)
+@json_option
+@pass_state
+def mine(state: DeskState, lang: str | None, article: str | None, as_json: bool) -> None:
+    """List the units you hold, and rejected units waiting for you."""
+    held = my_units(state.db, state.acting_name, lang, article)
+    returned = returned_units(state.db, state.acting_name, lang)
+    if as_json:
+        print_json({"checked_out": held, "returned": returned})
+        return
+    if held:
+        unit_table(held, with_text=True)
+    else:
+        click.echo("you hold no units: check some out with `checkout --lang LANG [ARTICLE]`")
+    if returned:
+        click.echo(f"\nrejected and waiting for you ({len(returned)}): check them out again")
+        print_table(
+            [{**r, "source": short(r["source"]), "comment": short(r["comment"])} for r in returned],
+            ["id", "article", "seq", "lang", "reviewer", "comment", "source"],
+        )
+
+
+# --- translating -----------------------------------------------------------------------
+
+
+EDIT_HELP = "# Write the translation above. Lines starting with # are ignored."
+
+
+def edit_text(unit: dict[str, Any]) -> str | None:
+    """Open $EDITOR on the unit's text, with the source as comment lines; None if not saved."""
+    lines = [unit["text"] or "", "", EDIT_HELP, f"# Source: {unit['source']}"]
+    if unit.get("comment"):
+        lines.append(f"# Reviewer: {unit['comment']}")
+    edited = click.edit("\n".join(lines) + "\n", extension=".txt")
+    if edited is None:
+        return None
+    return "\n".join(line for line in edited.splitlines() if not line.startswith("#"))
+
+
+@cli.command()
+@click.argument("unit_id", metavar="UNIT", type=int)
+@click.argument("text", required=False)
+@click.option("--submit", "do_submit", is_flag=True, help="Submit for review (else save a draft).")
+@click.option("--keep", is_flag=True, help="With --submit: submit the saved draft as it is.")
+@json_option
+@pass_state
+def translate(
+    state: DeskState,
+    unit_id: int,
+    text: str | None,
+    do_submit: bool,
+    keep: bool,
+    as_json: bool,
+) -> None:
+    """Save a translation of UNIT as a draft, or submit it with --submit.
+
+    TEXT may be - to read standard input; without TEXT your $EDITOR opens with the
+    current text and the source. You must hold the unit (see checkout); submitting
+    releases it.
+    """
+    if keep:
+        if not do_submit or text is not None:
+            raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
+    elif text == "-":
+        text = sys.stdin.read()
+    elif text is None:
+        text = edit_text(get_unit(state.db, unit_id))
+        if text is None:
+            raise InputError("editor closed without saving: nothing saved")
+    if do_submit:
+        result = submit(state.db, unit_id, state.acting_name, None if keep else text)
+    else:
+        assert text is not None
+        result = save_draft(state.db, unit_id, text, state.acting_name)
+    if as_json:
+        print_json(asdict(result))
+        return
+    if result.action == "submit":
+        click.echo(f"submitted unit {unit_id} for review")
+    elif result.changed:
+        click.echo(f"saved a draft of unit {unit_id} (status {result.status})")
+    else:
+        click.echo(f"unit {unit_id} already has this text: nothing to save")
+
+
+# --- editors ---------------------------------------------------------------------------
+
+
+def two_columns(left: str, right: str, width: int) -> list[str]:
+    column = max(20, (width - 3) // 2)
+    lines_l = textwrap.wrap(left, column) or [""]
+    lines_r = textwrap.wrap(right, column) or [""]
+    return [
+        (
+            (lines_l[i] if i < len(lines_l) else "").ljust(column)
+            + " │ "
+            + (lines_r[i] if i < len(lines_r) else "")
+        ).rstrip()
+        for i in range(max(len(lines_l), len(lines_r)))
+    ]
+
+
+@cli.command()
+@click.argument("article", required=False)
+@click.option("--lang", required=True, help="Target language, e.g. en.")
+@click.option("--needs-review", is_flag=True, help="Also list needs_review units.")
+@json_option
+@pass_state
+def review(
+    state: DeskState, article: str | None, lang: str, needs_review: bool, as_json: bool
+) -> None:
+    """List submitted translations waiting for review, source beside target (editors)."""
+    rows = review_queue(state.db, state.acting_name, lang, article, needs_review=needs_review)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(f"nothing to review in {lang}" + (f" in {article}" if article else ""))
+        return
+    width = terminal_width()
+    for row in rows:
+        colour = STATUS_COLOURS.get(row["status"], "magenta")
+        by = f" by {row['translator']}" if row["translator"] else ""
+        click.echo(
+            click.style(f"#{row['id']}", bold=True)
+            + f" {row['article']}:{row['seq']} "
+            + click.style(row["status"], fg=colour)
+            + by
+        )
+        for line in two_columns(row["source"], row["text"] or "", width - 2):
+            click.echo("  " + line)
+    click.echo(f"{plural(len(rows))} to review")
+
+
+@cli.command()
+@click.argument("units", nargs=-1)
+@click.option("--article", help="Approve every submitted unit of this article (with --lang).")
+@click.option("--lang", help="Language, with --article.")
+@click.option("--text", help="The corrected translation (one unit).")
+@click.option("--comment", default="", help="A note for the history.")
+@json_option
+@pass_state
+def approve(
+    state: DeskState,
+    units: tuple[str, ...],
+    article: str | None,
+    lang: str | None,
+    text: str | None,
+    comment: str,
+    as_json: bool,
+) -> None:
+    """Approve translations (editors): UNITS, or every submitted unit with --article.
+
+    Editing with --text records the old and new text. Nobody approves their own
+    translation; with --article such units are skipped and listed.
+    """
+    if article:
+        if units or text:
+            raise click.UsageError("--article approves a whole article: give no UNITS or --text")
+        if not lang:
+            raise click.UsageError("--article needs --lang")
+        result = approve_article(state.db, article, lang, state.acting_name)
+    else:
+        if not units:
+            raise click.UsageError("say which units to approve (UNITS or --article)")
+        result = approve_units(
+            state.db, parse_ids(units), state.acting_name, text=text, comment=comment
+        )
+    if as_json:
+        print_json(asdict(result))
+        return
+    edited = f" ({len(result.edited)} edited)" if result.edited else ""
+    click.echo(f"approved {plural(len(result.approved))}{edited}")
+    for skipped in result.skipped:
+        click.echo(f"skipped unit {skipped['unit']}: {skipped['reason']}")
+
+
+@cli.command()
+@click.argument("unit_id", metavar="UNIT", type=int)
+@click.option("--comment", "-m", required=True, help="What to fix (required).")
+@json_option
+@pass_state
+def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
+    """Reject a translation with a comment (editors); it goes back to its translator."""
+    unit = reject_unit(state.db, unit_id, state.acting_name, comment)
+    if as_json:
+        print_json(unit)
+        return
+    back = f" back to {unit['translator']}" if unit["translator"] else ""
+    click.echo(f"rejected unit {unit_id}: sent{back}")
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("unit_id", metavar="UNIT", type=int)
+@json_option
+@pass_state
+def history(state: DeskState, unit_id: int, as_json: bool) -> None:
+    """Show every change to a unit: when, who, what, status and text before and after."""
+    events = unit_history(state.db, unit_id, state.acting_name)
+    if as_json:
+        print_json(events)
+        return
+    for event in events:
+        old, new = event["old_status"] or "-", event["new_status"] or "-"
+        change = old if old == new else f"{old} → {new}"
+        click.echo(f"{when(event['at'])}  {event['user']:<10} {event['action']:<9} {change}")
+        if event["old_text"] != event["new_text"]:
+            if event["old_text"]:
+                click.echo(click.style(f"    - {event['old_text']}", fg="red"))
+            if event["new_text"]:
+                click.echo(click.style(f"    + {event['new_text']}", fg="green"))
+        if event["comment"]:
+            click.echo(click.style(f"    “{event['comment']}”", fg="yellow"))
+
+
+@cli.command()
+@click.argument("article", required=False)
+@lang_option
+@click.option("--by", "by", metavar="USER", help="Only units this translator translated.")
+@json_option
+@pass_state
+def status(
+    state: DeskState, article: str | None, lang: str | None, by: str | None, as_json: bool
+) -> None:
+    """Progress per article and language: units and words per status, % approved, leases."""
+    report = desk_status(state.db, state.acting_name, article, lang, by=by)
+    if as_json:
+        print_json(asdict(report))
+        return
+    statuses = ["new", "translated", "needs_review", "rejected", "approved"]
+    columns = ["article", "lang", "units", "words", *statuses, "approved%"]
+    rows = report.rows + (
+        [{**t, "article": "(all)"} for t in report.totals] if len(report.rows) > 1 else []
+    )
+    cells = [
+        {
+            **row,
+            **{s: f"{row[s]}/{row['status_words'][s]}" for s in statuses},
+            "approved%": f"{row['percent_approved']:.1f}",
+        }
+        for row in rows
+    ]
+    click.echo(("units translated by " + by if by else "units") + " / source words per status")
+    print_table(cells, columns, empty="no units yet")
+    if report.leases:
+        click.echo("\nchecked out")
+        print_table(
+            [{**lease, "until": when(lease["until"])} for lease in report.leases],
+            ["user", "article", "lang", "units", "until"],
+        )
+
+
+from tool.cli import work  # noqa: E402,F401  (registers the interactive `work` command)

@@ -1,0 +1,218 @@
+"""The editors' side of the workflow: the review queue, approving and rejecting.
+
+Only editors (and admins) review, only in their languages, and never their own
+translation. An editor may correct the text while approving; the event keeps both
+texts. A rejection needs a comment and sends the unit back to its translator (see
+:mod:`tool.services.leases` for who may check it out again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from tool.clock import stamp
+from tool.core.locale import validate_lang
+from tool.core.normalize import normalise_text
+from tool.db.connection import transaction
+from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from tool.services.users import REVIEWING_ROLES, require_user
+from tool.services.workflow import (
+    change_unit,
+    check_transition,
+    clean_text,
+    get_unit,
+    moment,
+    require_head,
+    when,
+)
+
+
+@dataclass
+class ApproveResult:
+    approved: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # {"unit": id, "reason": ...}
+
+
+def review_queue(
+    db: sqlite_utils.Database,
+    user: str,
+    lang: str,
+    article: str | None = None,
+    *,
+    needs_review: bool = False,
+) -> list[dict[str, Any]]:
+    """Submitted (``translated``) units waiting for an editor, in article order.
+
+    With ``needs_review``, units flagged by the aligner or by a source change are listed
+    too.
+    """
+    lang = validate_lang(lang)
+    require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
+    statuses = ("translated", "needs_review") if needs_review else ("translated",)
+    where = f"u.lang = ? AND u.status IN ({', '.join('?' * len(statuses))}) "
+    where += "AND u.joined_to IS NULL AND s.obsolete = 0"
+    params: list[Any] = [lang, *statuses]
+    if article:
+        if db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone() is None:
+            raise NotFoundError(f"no article {article!r}")
+        where += " AND s.article_id = ?"
+        params.append(article)
+    return list(
+        db.query(
+            "SELECT u.id, s.article_id AS article, s.seq, u.status, s.text AS source, "
+            "u.text, u.translator, u.origin, u.confidence, u.updated_at "
+            f"FROM units u JOIN segments s ON s.id = u.segment_id WHERE {where} "
+            "ORDER BY s.article_id, s.seq",
+            params,
+        )
+    )
+
+
+def _refuse_leased(unit: dict[str, Any], at: str) -> None:
+    if unit["lease_user"] and unit["lease_expires"] > at:
+        raise ConflictError(
+            f"unit {unit['id']} is checked out by {unit['lease_user']} until "
+            f"{when(unit['lease_expires'])}; wait for the submission or ask them to release it"
+        )
+
+
+def _approve_one(
+    db: sqlite_utils.Database,
+    unit: dict[str, Any],
+    user: str,
+    at: str,
+    text: str | None,
+    comment: str,
+) -> bool:
+    """Approve one loaded unit; returns True if the editor changed its text."""
+    require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
+    require_head(unit, "approve")
+    check_transition(unit, "approved")
+    if unit["translator"] == user:
+        raise PermissionDenied(
+            f"unit {unit['id']} is your own translation: another editor must approve it"
+        )
+    _refuse_leased(unit, at)
+    changes: dict[str, Any] = {"status": "approved", "reviewer": user}
+    edited = text is not None and text != unit["text"]
+    if text is not None:
+        changes["text"] = text
+    elif not unit["text"]:
+        raise ConflictError(f"unit {unit['id']} has no text to approve")
+    change_unit(
+        db,
+        unit,
+        changes,
+        at=at,
+        user=user,
+        action="approve",
+        comment=comment,
+        detail={"edited": True} if edited else None,
+    )
+    if unit["lease_user"]:
+        db.execute("DELETE FROM leases WHERE unit_id = ?", [unit["id"]])  # a stale lease
+    return edited
+
+
+def approve(
+    db: sqlite_utils.Database,
+    unit_ids: Iterable[int],
+    user: str,
+    *,
+    text: str | None = None,
+    comment: str = "",
+    now: datetime | None = None,
+) -> ApproveResult:
+    """Approve units (all or nothing); ``text`` corrects the translation (one unit only)."""
+    ids = list(dict.fromkeys(unit_ids))
+    if not ids:
+        raise InputError("say which units to approve")
+    if text is not None:
+        if len(ids) > 1:
+            raise InputError("--text corrects one unit: approve one unit at a time with it")
+        text = clean_text(text)
+    comment = normalise_text(comment or "")
+    result = ApproveResult()
+    with transaction(db):
+        at = stamp(moment(now))
+        for unit_id in ids:
+            if _approve_one(db, get_unit(db, unit_id), user, at, text, comment):
+                result.edited.append(unit_id)
+            result.approved.append(unit_id)
+    return result
+
+
+def approve_article(
+    db: sqlite_utils.Database,
+    article: str,
+    lang: str,
+    user: str,
+    *,
+    now: datetime | None = None,
+) -> ApproveResult:
+    """Approve every submitted (``translated``) unit of an article in one language.
+
+    Units the editor translated themselves are skipped and reported, not refused.
+    """
+    lang = validate_lang(lang)
+    result = ApproveResult()
+    with transaction(db):
+        at = stamp(moment(now))
+        require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
+        if db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone() is None:
+            raise NotFoundError(f"no article {article!r}")
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT u.id FROM units u JOIN segments s ON s.id = u.segment_id "
+                "WHERE s.article_id = ? AND u.lang = ? AND u.status = 'translated' "
+                "AND u.joined_to IS NULL AND s.obsolete = 0 ORDER BY s.seq",
+                [article, lang],
+            )
+        ]
+        for unit_id in ids:
+            unit = get_unit(db, unit_id)
+            if unit["translator"] == user:
+                result.skipped.append({"unit": unit_id, "reason": "your own translation"})
+                continue
+            _approve_one(db, unit, user, at, None, "")
+            result.approved.append(unit_id)
+    return result
+
+
+def reject(
+    db: sqlite_utils.Database,
+    unit_id: int,
+    user: str,
+    comment: str,
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Reject a unit with a comment; it goes back to its translator. Returns the unit."""
+    comment = normalise_text(comment or "")
+    if not comment:
+        raise InputError("a rejection needs a comment saying what to fix (--comment)")
+    with transaction(db):
+        at = stamp(moment(now))  # taken once we hold the write lock
+        unit = get_unit(db, unit_id)
+        require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
+        require_head(unit, "reject")
+        check_transition(unit, "rejected")
+        _refuse_leased(unit, at)
+        change_unit(
+            db,
+            unit,
+            {"status": "rejected", "reviewer": user, "comment": comment},
+            at=at,
+            user=user,
+            action="reject",
+            comment=comment,
+        )
+        db.execute("DELETE FROM leases WHERE unit_id = ?", [unit_id])
+        return get_unit(db, unit_id)
