@@ -178,8 +178,5 @@ def realign(state, unit_id: int, operation: str) -> None:
 
     Approved units are refused; every change is recorded in the units' history.
     """
-    from tool.services.users import require_user
-
-    editor = require_user(state.db, state.acting_name, roles=("editor", "admin"))
-    result = realign_unit(state.db, unit_id, operation, editor.name)
+    result = realign_unit(state.db, unit_id, operation, state.acting_name)
     click.echo(f"{operation}: changed units {', '.join(f'#{u}' for u in result.changed)}")

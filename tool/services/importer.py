@@ -17,6 +17,7 @@ from tool.core.normalize import count_words, normalise_text
 from tool.db.connection import transaction
 from tool.errors import InputError, ToolError
 from tool.services.revisions import Revision, apply_revision, plan_revision, segment_row
+from tool.services.users import REVIEWING_ROLES, require_user
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 
@@ -122,6 +123,7 @@ def import_originals(
     the results say what would change. ``meta`` fills what plain-text files lack;
     ``progress`` is called with each file once it is read.
     """
+    require_user(db, user, roles=REVIEWING_ROLES)
     prepared = []
     for path in find_article_files(paths):
         prepared.append(prepare_original(path, **meta))

@@ -18,6 +18,7 @@ from tool.core.align import align
 from tool.core.segment import segment_sentences
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError
+from tool.services.users import REVIEWING_ROLES, require_user
 
 OPERATIONS = ("merge-next", "split", "move-last-to-next", "move-first-to-previous")
 
@@ -33,6 +34,7 @@ def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) 
     if operation not in OPERATIONS:
         raise InputError(f"unknown realign operation {operation!r}")
     with transaction(db):
+        require_user(db, user, roles=REVIEWING_ROLES)
         unit = _unit(db, unit_id)
         head = _unit(db, unit["joined_to"]) if unit["joined_to"] else unit
         changes: dict[int, dict[str, Any]] = {}

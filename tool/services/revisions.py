@@ -20,6 +20,7 @@ from tool.core.diff import match_segments
 from tool.core.normalize import count_words
 from tool.db.connection import transaction
 from tool.errors import ConflictError, NotFoundError
+from tool.services.users import REVIEWING_ROLES, require_user
 
 # Statuses whose units hold work that a source change puts back into review.
 REVIEWABLE = ("translated", "approved", "rejected", "needs_review")
@@ -138,6 +139,7 @@ def _anchors(old_seqs: list[int], new_seq_of_old: dict[int, int], end: int):
 def restore_segment(db: sqlite_utils.Database, segment_id: int, user: str) -> dict[str, Any]:
     """Bring an obsolete segment back at its old place; its units come back with it."""
     with transaction(db):
+        require_user(db, user, roles=REVIEWING_ROLES)
         rows = list(db.query("SELECT * FROM segments WHERE id = ?", [segment_id]))
         if not rows:
             raise NotFoundError(f"no segment {segment_id}")

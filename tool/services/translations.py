@@ -24,6 +24,7 @@ from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
 from tool.services.importer import content_hash, find_article_files, prepare_article
 from tool.services.lexicon_store import load_lexicon
+from tool.services.users import REVIEWING_ROLES, require_user
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def import_translations(
     ]
     seen: dict[tuple[str, str], Path] = {}
     for item in prepared:
+        require_user(db, user, roles=REVIEWING_ROLES, lang=item.lang)
         key = (item.article_id, item.lang)
         if key in seen:
             raise InputError(

@@ -1,0 +1,383 @@
+"""import-work: translators' PO/XLIFF files land on held units, all or nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import snapshot
+from lxml import etree
+from test_formats_sample import DATA, populate
+
+from tool.core.normalize import normalise_text
+from tool.errors import InputError
+from tool.services.exports import export_article
+from tool.services.work_files import export_work, import_work, read_work_file
+
+INTEROP = Path(os.environ.get("INTEROP_KIT", "/work/shared/interop")) / "inputs"
+NOW = "2026-01-02T03:04:05+00:00"
+
+
+@pytest.fixture
+def sample(db, run, monkeypatch):
+    monkeypatch.setenv("DESK_NOW", NOW)
+    assert run("import", DATA / "articles" / "budget.md").exit_code == 0
+    return populate(db)
+
+
+def lease(db, unit_id: int, user: str = "ana", expires: str = "2026-01-03T00:00:00.000000Z"):
+    db["leases"].insert(
+        {"unit_id": unit_id, "user": user, "expires_at": expires, "created_at": NOW},
+        replace=True,
+    )
+
+
+def key_of(db, unit_id: int) -> str:
+    segment = db.execute("SELECT segment_id FROM units WHERE id = ?", [unit_id]).fetchone()[0]
+    return f"budget:{segment}"
+
+
+def edit_po(data: bytes, key: str, text: str) -> bytes:
+    po = polib.pofile(data.decode())
+    for entry in po:
+        if entry.msgctxt == key:
+            entry.msgstr = text
+    return str(po).encode()
+
+
+def test_held_unit_is_submitted_with_an_event(db, run, sample, tmp_path):
+    unit = sample[5]  # new, untranslated
+    lease(db, unit)
+    path = tmp_path / "work.po"
+    path.write_bytes(edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools"))
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 translation submitted (en), 0 unchanged, 0 untranslated\n"
+    row = db["units"].get(unit)
+    assert (row["text"], row["status"], row["translator"]) == ("schools", "translated", "ana")
+    events = list(
+        db.query("SELECT * FROM events WHERE unit_id = ? AND action = 'import-work'", [unit])
+    )
+    assert [(e["old_status"], e["new_status"], e["new_text"]) for e in events] == [
+        ("new", "translated", "schools")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_xliff_files_are_imported_too(db, run, sample, tmp_path, fmt):
+    unit = sample[4]  # rejected
+    lease(db, unit)
+    data = export_work(db, [unit], "en", fmt).decode()
+    data = data.replace(
+        "The budget grows by 5.5% to 1,250,000 lei.", "The budget grows 5.5% &amp; more."
+    )
+    path = tmp_path / "work.xlf"
+    path.write_text(data, encoding="utf-8")
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert db["units"].get(unit)["text"] == "The budget grows 5.5% & more."
+    assert db["units"].get(unit)["status"] == "translated"
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
+def test_export_import_export_round_trip(db, db_path, run, sample, tmp_path, fmt):
+    first = export_article(db, "budget", "en", fmt)
+    path = tmp_path / f"budget.{fmt}"
+    path.write_bytes(first)
+    before = snapshot(db_path)
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert "0 translations submitted (en), 5 unchanged, 1 untranslated" in result.output
+    assert snapshot(db_path) == before
+    assert export_article(db, "budget", "en", fmt) == first
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
+def test_round_trip_after_a_change(db, run, sample, tmp_path, fmt):
+    unit = sample[4]  # rejected, with the editor's comment
+    lease(db, unit)
+    old, new = "The budget grows by 5.5% to 1,250,000 lei.", "The budget grows by 5.5 percent."
+    data = export_article(db, "budget", "en", fmt).replace(old.encode(), new.encode())
+    path = tmp_path / "budget.file"
+    path.write_bytes(data)
+    assert run("import-work", path, user="ana").exit_code == 0
+    row = db["units"].get(unit)
+    assert (row["text"], row["status"], row["comment"]) == (new, "translated", "")
+    assert db["leases"].count == 0  # submitted: the lease is released
+    again = read_work_file(export_article(db, "budget", "en", fmt)).items
+    expected = read_work_file(data).items
+    assert [(i.key, i.source, i.target) for i in again] == [
+        (i.key, i.source, i.target) for i in expected
+    ]
+
+
+def test_submitted_unit_cannot_be_submitted_again(db, db_path, run, sample, tmp_path):
+    unit = sample[6]  # translated, waiting for review
+    lease(db, unit)
+    path = tmp_path / "w.po"
+    path.write_bytes(edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "clinics"))
+    assert refused(run, db_path, path).endswith(
+        f"{key_of(db, unit)}: a translated unit cannot be submitted"
+    )
+
+
+def test_registered_user_must_work_in_the_language(db, db_path, run, sample, tmp_path):
+    db["users"].insert_all(
+        [
+            {"name": "boss", "role": "admin", "languages": "[]", "created_at": NOW},
+            {"name": "ana", "role": "translator", "languages": '["fr"]', "created_at": NOW},
+        ]
+    )
+    unit = sample[5]
+    lease(db, unit)
+    path = tmp_path / "w.po"
+    path.write_bytes(edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools"))
+    assert refused(run, db_path, path) == (
+        "Error: ana does not work in en (their languages: fr); ask an admin to add it"
+    )
+    assert refused(run, db_path, path, "nobody").startswith("Error: unknown user 'nobody'")
+
+
+def refused(run, db_path, path, user="ana", *args):
+    before = snapshot(db_path)
+    result = run("import-work", path, *args, user=user)
+    assert result.exit_code == 1
+    assert snapshot(db_path) == before
+    return result.output.strip()
+
+
+def test_unit_not_held_refuses_the_whole_file(db, db_path, run, sample, tmp_path):
+    held, other = sample[5], sample[6]
+    lease(db, held)
+    lease(db, other, "bob")
+    data = export_work(db, [held, other], "en", "po")
+    data = edit_po(edit_po(data, key_of(db, held), "schools"), key_of(db, other), "clinics")
+    path = tmp_path / "w.po"
+    path.write_bytes(data)
+    assert refused(run, db_path, path) == (
+        f"Error: {path}: nothing imported, 1 problem: line 24: {key_of(db, other)}: "
+        "ana holds no lease on it"
+    )
+
+
+def test_expired_lease_is_not_held(db, db_path, run, sample, tmp_path):
+    unit = sample[5]
+    lease(db, unit, expires="2026-01-01T00:00:00.000000Z")
+    path = tmp_path / "w.po"
+    path.write_bytes(edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools"))
+    assert refused(run, db_path, path).endswith(f"{key_of(db, unit)}: ana holds no lease on it")
+
+
+def test_unknown_id_refuses_the_whole_file(db, db_path, run, sample, tmp_path):
+    unit = sample[5]
+    lease(db, unit)
+    data = edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools")
+    data += b'\nmsgctxt "budget:999"\nmsgid "x"\nmsgstr "y"\n'
+    path = tmp_path / "w.po"
+    path.write_bytes(data)
+    assert refused(run, db_path, path).endswith("1 problem: line 24: unknown id 'budget:999'")
+
+
+def test_file_for_another_language_is_refused(db, db_path, run, sample, tmp_path):
+    unit = sample[5]
+    lease(db, unit)
+    data = edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "écoles")
+    path = tmp_path / "w.po"
+    path.write_bytes(data.replace(b"Language: en", b"Language: fr"))
+    assert refused(run, db_path, path).startswith(
+        f"Error: {path}: nothing imported, 1 problem: line 18: {key_of(db, unit)}: "
+        "no fr unit to translate (not checked out)"
+    )
+    path.write_bytes(data)
+    assert refused(run, db_path, path, "ana", "--lang", "fr") == (
+        f"Error: {path}: the file is for en, not fr"
+    )
+
+
+def test_changed_source_is_refused(db, db_path, run, sample, tmp_path):
+    unit = sample[5]
+    lease(db, unit)
+    data = edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools")
+    path = tmp_path / "w.po"
+    path.write_bytes(data.replace('msgid "școli"'.encode(), b'msgid "licee"'))
+    assert refused(run, db_path, path).endswith("the source text has changed since the export")
+
+
+def test_export_work_writes_empty_msgstr_for_untranslated(db, sample):
+    po = polib.pofile(export_work(db, [sample[5], sample[6]], "en", "po").decode())
+    assert [e.msgstr for e in po] == ["", "hospitals ăâîșț"]
+
+
+XXE = "line 2: entity declarations are not allowed (XXE/DTD)"
+BAD_MESSAGES = {  # file -> the error after "Error: <path>: "
+    "billion-laughs.xliff12.xlf": "line 3: entity declarations are not allowed (XXE/DTD)",
+    "xxe-etc-passwd.xliff12.xlf": XXE,
+    "xxe-etc-passwd.tmx": XXE,
+    "xxe-parameter-entity-oob.xliff12.xlf": XXE,
+    "truncated.xliff12.xlf": "line 25: malformed XML: Premature end of data in tag source",
+    "truncated.tmx": "line 28: malformed XML: Premature end of data in tag seg",
+    "wrong-encoding-declared-utf8-bytes-latin10.xliff12.xlf": "line 5: bytes that are not "
+    "valid UTF-8 (is the file in another encoding than it declares?)",
+    "wrong-encoding-declared-utf8-bytes-latin10.po": "line 8: bytes that are not valid UTF-8 "
+    "(is the file in another encoding than its header says?)",
+    "wrong-encoding-declared-latin1-bytes-utf8.xliff12.xlf": "declared ISO-8859-1 but the "
+    "bytes are UTF-8 (fix the XML declaration); nothing read",
+    "unterminated-string.po": "line 11: malformed PO line (unterminated string?)",
+    "plural-index-mismatch.po": "line 10: 2 plural forms, the header says nplurals=3",
+    "xliff20.oasis-tc.bad_InvalidStateValue.xlf": "line 5: unknown state 'badState'",
+    "xliff20.oasis-tc.bad_EcBeforeSc.xlf": "line 6: <ec startRef='1'> comes before its <sc>",
+    # legal files, refused because their ids are not ours
+    "edge-bom-crlf.po": "nothing imported, 1 problem: line 7: an entry without an id "
+    "(msgctxt or unit id)",
+    "edge-bom-crlf.xliff12.xlf": "nothing imported, 1 problem: line 5: unknown id '1'",
+    "edge-utf16le-bom.xliff12.xlf": "nothing imported, 1 problem: line 5: unknown id '1'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_MESSAGES))
+def test_bad_inputs_are_refused_cleanly(db, db_path, run, sample, name):
+    path = INTEROP / "bad" / name
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    output = refused(run, db_path, path)
+    assert output == f"Error: {path}: {BAD_MESSAGES[name]}"
+    assert "root:" not in output  # /etc/passwd never shows up
+
+
+def test_every_bad_input_is_covered():
+    folder = INTEROP / "bad"
+    if not folder.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(BAD_MESSAGES)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["edge-bom-crlf.xliff12.xlf", "edge-utf16le-bom.xliff12.xlf", "edge-bom-crlf.po"],
+)
+def test_legal_edge_files_read_correctly(name):
+    path = INTEROP / "bad" / name
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    work = read_work_file(path)
+    assert work.target_lang == "ro"
+    assert work.items[0].source == "Save the file"
+    assert work.items[0].target.startswith("Salvează fișierul")
+
+
+GOOD = INTEROP / "good"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "langs", "count"),
+    [
+        ("ro.gnome-clocks.po", "po", ("", "ro"), 77),
+        ("ro.gnome-calculator.po", "po", ("", "ro"), 428),
+        ("ro.virt-viewer.po", "po", ("", "ro"), 182),
+        ("xliff11.okapi-rainbow.RB-11-Test01.xlf", "xliff", ("en", "fr"), 13),
+        ("xliff12.okapi-rainbow.RB-12-Test02.xlf", "xliff", ("en", "fr"), 9),
+        ("xliff12.okapi-testdata.MQ-12-Test01.xlf", "xliff", ("en", "fr"), 119),
+        ("xliff20.oasis-tc.withGlossary.xlf", "xliff2", ("en", "fr"), 1),
+        ("xliff20.oasis-tc.everything-core.xlf", "xliff2", ("en", "fr"), 4),
+    ],
+)
+def test_real_files_are_read(name, fmt, langs, count):
+    path = GOOD / name
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    work = read_work_file(path)
+    assert (work.format, (work.source_lang, work.target_lang)) == (fmt, langs)
+    assert len(work.items) == count
+
+
+def real_article(db, article_id: str, source_lang: str, lang: str, sources: list[str], user: str):
+    """An article whose segments are ``sources``, with leased ``lang`` units: their keys."""
+    db["articles"].insert(
+        {"id": article_id, "lang": source_lang, "title": sources[0], "meta": "{}"}
+    )
+    keys = []
+    for seq, text in enumerate(sources):
+        segment = (
+            db["segments"]
+            .insert(
+                {
+                    "article_id": article_id,
+                    "seq": seq,
+                    "paragraph": seq,
+                    "position": 0,
+                    "kind": "text",
+                    "text": text,
+                }  # fmt: skip
+            )
+            .last_pk
+        )
+        unit = db["units"].insert({"segment_id": segment, "lang": lang, "status": "new"}).last_pk
+        lease(db, unit, user)
+        keys.append(f"{article_id}:{segment}")
+    return keys
+
+
+def test_real_xliff12_file_imports_once_its_ids_are_ours(db, run, sample, tmp_path):
+    """Okapi Rainbow output (<g>, <x/>, <mrk>) lands on matching units, codes stripped."""
+    path = GOOD / "xliff12.okapi-rainbow.RB-12-Test02.xlf"
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    work = read_work_file(path)
+    keys = real_article(db, "rb12", "en", "fr", [i.source for i in work.items], "ana")
+    tree = etree.parse(str(path))
+    units = tree.getroot().iter("{urn:oasis:names:tc:xliff:document:1.2}trans-unit")
+    for unit, key in zip(units, keys):
+        unit.set("id", key)
+    copy = tmp_path / "rb12.xlf"
+    tree.write(str(copy), xml_declaration=True, encoding="UTF-8")
+    result = run("import-work", copy, user="ana")
+    assert result.exit_code == 0, result.output
+    stored = dict(
+        db.execute(
+            "SELECT s.text, u.text FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = 'rb12' AND u.status = 'translated'"
+        ).fetchall()
+    )
+    expected = {i.source: normalise_text(i.target) for i in work.items if i.target.strip()}
+    assert stored == expected and len(stored) >= 5
+
+
+def test_real_po_file_imports_once_it_has_our_ids(db, run, sample, tmp_path):
+    """A GNOME ro.po with msgctxt ids added lands on matching units (diacritics intact)."""
+    path = GOOD / "ro.gnome-clocks.po"
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    po = polib.pofile(str(path))
+    entries = [e for e in po if not e.obsolete and not e.msgid_plural and not e.msgctxt]
+    keys = real_article(db, "clocks", "en", "ro", [e.msgid for e in entries], "ana")
+    for entry, key in zip(entries, keys):
+        entry.msgctxt = key
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": "ro", "Content-Type": "text/plain; charset=UTF-8"}
+    po.extend(entries)
+    copy = tmp_path / "clocks.po"
+    copy.write_text(str(po), encoding="utf-8")
+    result = run("import-work", copy, user="ana")
+    assert result.exit_code == 0, result.output
+    translated = {e.msgid: e.msgstr for e in entries if e.msgstr}
+    stored = dict(
+        db.execute(
+            "SELECT s.text, u.text FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = 'clocks' AND u.status = 'translated'"
+        ).fetchall()
+    )
+    assert stored == translated
+    assert any("ș" in text or "ț" in text for text in stored.values())
+
+
+@pytest.mark.parametrize("name", sorted(BAD_MESSAGES))
+def test_bad_inputs_raise_input_error_in_the_library(db, db_path, sample, name):
+    path = INTEROP / "bad" / name
+    if not path.exists():
+        pytest.skip(f"interop kit not found at {INTEROP}")
+    before = snapshot(db_path)
+    with pytest.raises(InputError):
+        import_work(db, path, "ana")
+    assert snapshot(db_path) == before

