@@ -104,3 +104,28 @@ def test_manage_py_runs_as_a_script(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "no articles yet\n"
+
+
+def test_sync_aligns_translations_and_writes_the_exports(tmp_path, run, monkeypatch):
+    root = tmp_path / "project"
+    for folder in ("originals/ro", "translations/en"):
+        (root / folder).mkdir(parents=True)
+    shutil.copy(PROJECT / "originals/ro/tiff-cluj-2025.md", root / "originals/ro")
+    shutil.copy(PROJECT / "translations/en/tiff-cluj-2025.md", root / "translations/en")
+    result = run("sync", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert "aligned    tiff-cluj-2025 [en]" in result.output
+    assert "exported html [en]: 1 articles" in result.output
+    page = (root / "exports/en/tiff-cluj-2025.html").read_text(encoding="utf-8")
+    assert "Sălile au fost pline aproape în fiecare seară!" in page
+    assert (root / "exports/en/tiff-cluj-2025.tmx").exists()
+
+    monkeypatch.setenv("DESK_EXPORTS", "po,csv")
+    assert run("sync", "--root", root).exit_code == 0
+    assert (root / "exports/en/tiff-cluj-2025.po").exists()
+    assert (root / "exports/en/tiff-cluj-2025.csv").exists()
+
+    monkeypatch.setenv("DESK_EXPORTS", "pdf")
+    result = run("sync", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: $DESK_EXPORTS: unknown export format 'pdf'\n"

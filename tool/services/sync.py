@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
+from tool.services.exports import ExportResult, write_exports
 from tool.services.importer import ARTICLE_SUFFIXES, ImportResult, import_originals
 from tool.services.translations import TranslationImportResult, import_translations
+
+DEFAULT_EXPORTS = ("html", "tmx")
 
 
 @dataclass
 class SyncReport:
     originals: list[ImportResult] = field(default_factory=list)
     translations: list[TranslationImportResult] = field(default_factory=list)
+    exports: list[ExportResult] = field(default_factory=list)
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -33,13 +37,15 @@ def sync(
     *,
     user: str = "sync",
     progress: Callable[[Path], None] | None = None,
+    exports: Sequence[str] = DEFAULT_EXPORTS,
 ) -> SyncReport:
-    """Import new or changed originals, then align new translations.
+    """Import new or changed originals, align new translations, write the exports.
 
     Originals under ``root/originals`` are imported or updated (keeping translations);
     translations under ``root/translations/<lang>/`` are aligned when new; a changed
     translation whose article already has work is reported, not applied (use
-    import-translation --apply). Each phase is one transaction.
+    import-translation --apply). Each phase is one transaction. Then every format in
+    ``exports`` is written for every target language into ``root/exports/<lang>/``.
     """
     report = SyncReport()
     originals = article_files(root / "originals")
@@ -48,7 +54,15 @@ def sync(
     translations = article_files(root / "translations")
     if translations:
         report.translations = import_translations(db, translations, user=user, progress=progress)
+    for lang in target_languages(db):
+        for fmt in exports:
+            report.exports.append(write_exports(db, lang, fmt, root / "exports" / lang))
     return report
+
+
+def target_languages(db: sqlite_utils.Database) -> list[str]:
+    """The languages the desk translates into: those with units."""
+    return [row[0] for row in db.execute("SELECT DISTINCT lang FROM units ORDER BY lang")]
 
 
 def count_files(root: Path) -> int:
