@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ import click
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
 from tool.cli.render import STATUS_COLOURS, terminal_width
 from tool.errors import InputError
+from tool.formats import WORK_FORMATS
 from tool.services.leases import checkout as checkout_units
 from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
@@ -27,6 +29,7 @@ from tool.services.progress import status as desk_status
 from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
+from tool.services.work_files import export_work
 from tool.services.workflow import get_unit, save_draft, submit, when
 
 units_option = click.option(
@@ -87,6 +90,19 @@ def unit_table(rows: list[dict[str, Any]], *, with_text: bool = False) -> None:
 )
 @units_option
 @click.option("--hours", type=float, help="Lease length (default: $DESK_LEASE_HOURS, else 4).")
+@click.option(
+    "--export",
+    "export_format",
+    type=click.Choice(WORK_FORMATS),
+    help="Also write the checked-out units as a file for a CAT tool (bring it back "
+    "with import-work).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where --export writes (default: work-<lang>-<user>.<ext> here).",
+)
 @json_option
 @pass_state
 def checkout(
@@ -96,6 +112,8 @@ def checkout(
     count: int | None,
     unit_specs: tuple[str, ...],
     hours: float | None,
+    export_format: str | None,
+    output: str | None,
     as_json: bool,
 ) -> None:
     """Check out units to translate: lease them to you for a few hours.
@@ -118,8 +136,14 @@ def checkout(
         unit_ids=parse_ids(unit_specs) or None,
         hours=hours,
     )
+    written = None
+    if export_format and result.units:
+        data = export_work(state.db, [u["id"] for u in result.units], result.lang, export_format)
+        suffix = "po" if export_format == "po" else "xlf"
+        written = Path(output or f"work-{result.lang}-{state.acting_name}.{suffix}")
+        written.write_bytes(data)
     if as_json:
-        print_json(asdict(result))
+        print_json({**asdict(result), "export": str(written) if written else None})
         return
     if not result.units:
         where = f" in {article}" if article else ""
@@ -131,6 +155,8 @@ def checkout(
         f"until {when(result.expires_at)}{created}"
     )
     unit_table(result.units)
+    if written:
+        click.echo(f"wrote {written}: translate it, then bring it back with import-work")
 
 
 @cli.command()
