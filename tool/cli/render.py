@@ -25,7 +25,7 @@ def terminal_width() -> int:
 def side_by_side(pairs: Iterable[dict[str, Any]], width: int | None = None) -> Iterable[str]:
     """Lines showing each pair as: gutter (unit, status, confidence) | source | target."""
     width = width or terminal_width()
-    gutter = 24
+    gutter = 25  # unit id, status, confidence and a space
     column = max(20, (width - gutter - 3) // 2)
     paragraph = object()
     for pair in pairs:
