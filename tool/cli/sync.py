@@ -77,8 +77,10 @@ def sync(state: DeskState, root: str | None, exports: tuple[str, ...], no_export
         print_translation_results(report.translations, show_beads=False)
     for result in report.exports:
         where = Path(result.files[0]).parent if result.files else folder / "exports"
+        if where.is_relative_to(Path.cwd()):
+            where = where.relative_to(Path.cwd())
         click.echo(
-            f"exported {result.format} [{result.lang}]: {result.articles} articles -> {where}"
+            f"exported {result.format} [{result.lang}]: {result.articles} articles in {where}"
         )
     click.echo()
     print_table(
