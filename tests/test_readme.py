@@ -1,0 +1,54 @@
+"""The README stays true: its CLI reference, its two set-up commands, its walk-through."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from cogapp import Cog
+
+from tests.conftest import PROJECT
+
+README = PROJECT / "README.md"
+
+
+def test_cli_reference_is_up_to_date():
+    status = Cog().main(["cog", "--check", str(README)])
+    assert status == 0, "README's CLI reference is stale: run `cog -r README.md`"
+
+
+def test_two_set_up_commands():
+    blocks = re.findall(r"```\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    set_up = [line for block in blocks for line in block.splitlines() if "pip install" in line]
+    assert set_up == [
+        "pip install -e . && python manage.py sync",
+        "pip install -e '.[test]' && python -m pytest",
+    ]
+    ci = (PROJECT / ".ci" / "run").read_text(encoding="utf-8")
+    assert set_up[1] in ci
+
+
+@pytest.mark.slow
+def test_the_walk_through_runs(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    tour = re.search(r"## A day at the desk.*?```bash\n(.*?)```", text, re.S).group(1)
+    tour = tour.replace("/tmp/", f"{tmp_path}/")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = bin_dir / "python"  # `python` in the tour is the interpreter running the tests
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("DESK_DB", None)
+    env.pop("DESK_USER", None)
+    result = subprocess.run(
+        ["bash", "-e", "-c", tour], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert "approved 1 unit" in result.stdout
+    assert "The head of the emergency inspectorate (ISU) urged caution." in result.stdout
+    page = (tmp_path / "storm.html").read_text(encoding="utf-8")
+    assert "Furtună la Constanța" in page and "Storm in Constanța" in page
