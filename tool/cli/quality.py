@@ -1,1 +1,153 @@
 """Commands for the glossary and quality checks."""
+
+from __future__ import annotations
+
+import click
+
+from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.services.glossary import add_term, import_glossary, list_terms
+from tool.services.qa import dismiss, list_checks, qa_article
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.group()
+def glossary() -> None:
+    """Required term translations and forbidden variants, per language pair."""
+
+
+@glossary.command("add")
+@click.argument("term")
+@click.argument("translation")
+@click.option("--lang", required=True, help="Target language, e.g. en.")
+@click.option("--source-lang", default="ro", show_default=True, help="Source language.")
+@click.option("--forbid", multiple=True, help="A wrong translation (repeatable).")
+@click.option("--note", default="", help="A note for translators.")
+@pass_state
+def glossary_add(
+    state: DeskState,
+    term: str,
+    translation: str,
+    lang: str,
+    source_lang: str,
+    forbid: tuple[str, ...],
+    note: str,
+) -> None:
+    """Add TERM -> TRANSLATION (replacing the entry for the same term)."""
+    entry, new = add_term(
+        state.db, term, translation, target_lang=lang, source_lang=source_lang,
+        forbidden=forbid, note=note, user=state.acting_name,
+    )  # fmt: skip
+    verb = "Added" if new else "Updated"
+    click.echo(
+        f"{verb} {entry.term!r} -> {entry.translation!r} ({entry.source_lang}-{entry.target_lang})."
+    )
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--lang", required=True, help="Target language, e.g. en.")
+@click.option("--source-lang", default="ro", show_default=True, help="Source language.")
+@pass_state
+def glossary_import(state: DeskState, file: str, lang: str, source_lang: str) -> None:
+    """Import a CSV/TSV FILE with columns term, translation, forbidden (;-separated), note."""
+    counts = import_glossary(
+        state.db, file, target_lang=lang, source_lang=source_lang, user=state.acting_name
+    )
+    click.echo(f"{counts['added']} terms added, {counts['updated']} updated.")
+
+
+@glossary.command("list")
+@click.option("--lang", help="Only this target language.")
+@click.option("--source-lang", help="Only this source language.")
+@json_option
+@pass_state
+def glossary_list(
+    state: DeskState, lang: str | None, source_lang: str | None, as_json: bool
+) -> None:
+    """List the glossary."""
+    terms = list_terms(state.db, lang, source_lang)
+    if as_json:
+        print_json([t.as_dict() for t in terms])
+        return
+    rows = [
+        {"pair": f"{t.source_lang}-{t.target_lang}", "term": t.term, "translation": t.translation,
+         "forbidden": "; ".join(t.forbidden), "note": _short(t.note, 40)}
+        for t in terms
+    ]  # fmt: skip
+    print_table(rows, ["pair", "term", "translation", "forbidden", "note"], empty="No terms.")
+
+
+class _QaGroup(click.Group):
+    """`qa ARTICLE ...` runs the checks; `qa dismiss` and `qa checks` are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_QaGroup)
+def qa() -> None:
+    """Quality checks: `qa ARTICLE --lang en` runs them (see `qa run --help`)."""
+
+
+@qa.command("run")
+@click.argument("article", required=False)
+@click.option("--lang", required=True, help="Target language, e.g. en.")
+@click.option("--all", "all_articles", is_flag=True, help="Every article.")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="info",
+              show_default=True, help="Show findings of this severity and worse.")  # fmt: skip
+@click.option("--dismissed", is_flag=True, help="Also show dismissed findings.")
+@json_option
+@pass_state
+def qa_run(
+    state: DeskState,
+    article: str | None,
+    lang: str,
+    all_articles: bool,
+    severity: str,
+    dismissed: bool,
+    as_json: bool,
+) -> None:
+    """Run the quality checks on ARTICLE's (or --all) translations in --lang."""
+    if bool(article) == all_articles:
+        raise click.UsageError("give an article id or --all (not both)")
+    findings = qa_article(
+        state.db, article, lang, include_dismissed=dismissed, minimum_severity=severity
+    )
+    if as_json:
+        print_json([f.as_dict() for f in findings])
+        return
+    rows = [
+        {"unit": f.unit_id, "seq": f.seq, "severity": f.severity, "check": f.check,
+         "message": f.message + (" (dismissed)" if f.dismissed else ""),
+         "target": _short(f.target, 40)}
+        for f in findings
+    ]  # fmt: skip
+    print_table(
+        rows, ["unit", "seq", "severity", "check", "message", "target"], empty="No findings."
+    )
+
+
+@qa.command("dismiss")
+@click.argument("unit", type=int)
+@click.argument("check_id", metavar="CHECK")
+@pass_state
+def qa_dismiss(state: DeskState, unit: int, check_id: str) -> None:
+    """Mark UNIT's CHECK finding as a false alarm (hidden while the texts are unchanged)."""
+    dismiss(state.db, unit, check_id, user=state.acting_name)
+    click.echo(f"Dismissed {check_id!r} on unit {unit}.")
+
+
+@qa.command("checks")
+@json_option
+def qa_checks(as_json: bool) -> None:
+    """List the quality checks."""
+    rows = list_checks()
+    if as_json:
+        print_json(rows)
+        return
+    print_table(rows, ["id", "severity", "description"])

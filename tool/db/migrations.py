@@ -149,6 +149,84 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
+    """Translation memory (with a full-text index for fuzzy search), glossary, QA dismissals."""
+    db["memory"].create(
+        {
+            "id": int,
+            "source_lang": str,  # base language codes: ro, en
+            "target_lang": str,
+            "source": str,
+            "target": str,
+            "source_norm": str,  # normalise_text(source): what exact matches compare
+            "source_hash": str,  # hash of source_norm, indexed for exact lookups
+            "previous": str,  # normalised source before this one (context); NULL if unknown
+            "article_id": str,
+            "segment_id": int,
+            "unit_id": int,  # the approved unit this pair came from (desk entries)
+            "translator": str,
+            "reviewer": str,
+            "origin": str,  # "desk" or the TMX file name
+            "created_at": str,
+            "changed_at": str,
+        },
+        pk="id",
+        not_null={"source_lang", "target_lang", "source", "target", "source_norm", "source_hash"},
+    )
+    db["memory"].create_index(["source_lang", "target_lang", "source_hash"])
+    db["memory"].create_index(["unit_id"], unique=True)
+    # Candidate retrieval for fuzzy matches: an external-content FTS5 index of the source,
+    # kept in step by triggers (lower case, diacritics folded).
+    db.execute(
+        "CREATE VIRTUAL TABLE memory_fts USING fts5(source_norm, content='memory', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "CREATE TRIGGER memory_ai AFTER INSERT ON memory BEGIN "
+        "INSERT INTO memory_fts(rowid, source_norm) VALUES (new.id, new.source_norm); END"
+    )
+    db.execute(
+        "CREATE TRIGGER memory_ad AFTER DELETE ON memory BEGIN "
+        "INSERT INTO memory_fts(memory_fts, rowid, source_norm) "
+        "VALUES ('delete', old.id, old.source_norm); END"
+    )
+    db.execute(
+        "CREATE TRIGGER memory_au AFTER UPDATE OF source_norm ON memory BEGIN "
+        "INSERT INTO memory_fts(memory_fts, rowid, source_norm) "
+        "VALUES ('delete', old.id, old.source_norm); "
+        "INSERT INTO memory_fts(rowid, source_norm) VALUES (new.id, new.source_norm); END"
+    )
+    db["glossary"].create(
+        {
+            "id": int,
+            "source_lang": str,
+            "target_lang": str,
+            "term": str,
+            "translation": str,
+            "forbidden": str,  # JSON list of wrong translations
+            "note": str,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"source_lang", "target_lang", "term", "translation"},
+        defaults={"forbidden": "[]", "note": ""},
+    )
+    db["glossary"].create_index(["source_lang", "target_lang", "term"], unique=True)
+    db["qa_dismissed"].create(
+        {
+            "unit_id": int,
+            "check_id": str,
+            "text_hash": str,  # hash of source and target when dismissed
+            "by": str,
+            "at": str,
+        },
+        pk=("unit_id", "check_id", "text_hash"),
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+
+
 def schema_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
     return len(migrations._migrations)
