@@ -260,3 +260,17 @@ def test_cli_memory_import_export(run, tmp_path, db):
     assert result.output == f"Error: no such file: {tmp_path / 'nope.tmx'}\n"
     stats = json.loads(run("memory", "stats", "--json").output)
     assert stats == [{"source_lang": "ro", "target_lang": "en", "origin": "desk", "entries": 4}]
+
+
+def test_approving_puts_the_pair_into_the_memory(run, db):
+    from tests.conftest import DATA
+
+    run("user", "add", "ana", "--role", "admin", user="ana")
+    run("user", "add", "tom", "--role", "translator", "--lang", "en", user="ana")
+    run("import", DATA / "articles" / "storm.md", user="ana")
+    run("checkout", "storm", "--lang", "en", user="tom")
+    assert run("translate", "1", "Storm in Constanța", "--submit", user="tom").exit_code == 0
+    assert run("approve", "1", user="ana").exit_code == 0
+    result = run("memory", "search", "Furtună la Constanța", "--lang", "en", "--json")
+    assert result.exit_code == 0, result.output
+    assert "Storm in Constanța" in result.output

@@ -193,3 +193,32 @@ def test_work_loop_refuses_a_submission_once_the_lease_expired(desk, spawn):
     child.sendline(":q")
     child.expect(pexpect.EOF)
     assert (get_unit(db, 1)["status"], get_unit(db, 1)["text"]) == ("new", "")
+
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence"
+o-tmf="t" adminlang="en" srclang="ro" datatype="plaintext"/><body>
+<tu><tuv xml:lang="ro"><seg>Bugetul pe 2025, aprobat</seg></tuv>
+<tuv xml:lang="en"><seg>The 2025 budget, approved</seg></tuv></tu>
+</body></tmx>"""
+
+
+def test_work_loop_shows_memory_matches_and_glossary_terms(desk, spawn, tmp_path):
+    from tool.services.glossary import add_term
+    from tool.services.memory import import_tmx
+
+    db = desk
+    path = tmp_path / "memory.tmx"
+    path.write_text(TMX, encoding="utf-8")
+    import_tmx(db, path, user="root")
+    add_term(db, "buget", "budget", source_lang="ro", target_lang="en", user="root")
+    child = spawn()
+    first = screen(child)
+    assert " :1 100% The 2025 budget, approved" in first
+    assert "≡  buget → budget" in first
+    child.sendline(":1")
+    assert "submitted" in screen(child)
+    assert get_unit(db, 1)["text"] == "The 2025 budget, approved"
+    assert get_unit(db, 1)["status"] == "translated"
+    child.sendline(":q")
+    child.expect(pexpect.EOF)

@@ -427,11 +427,11 @@ def test_cli_checkout_translate_mine_release(desk, run, monkeypatch):
     assert run("translate", "1", "Budget draft", user="ana").output == (
         "saved a draft of unit 1 (status new)\n"
     )
-    assert run("translate", "1", "--submit", "--keep", user="ana").output == (
-        "submitted unit 1 for review\n"
-    )
+    submitted = run("translate", "1", "--submit", "--keep", user="ana").output
+    assert submitted.startswith("submitted unit 1 for review\n")
+    assert "qa error [numbers]: number 2025 is missing from the translation" in submitted
     piped = run("translate", "2", "-", "--submit", input="From stdin ş\n", user="ana")
-    assert piped.output == "submitted unit 2 for review\n"
+    assert piped.output.startswith("submitted unit 2 for review\n")
     assert desk.execute("SELECT text FROM units WHERE id = 2").fetchone()[0] == "From stdin ș"
     refused = run("translate", "3", "Mine now", user="ana")
     assert refused.exit_code == 1
@@ -466,7 +466,7 @@ def test_cli_translate_opens_the_editor(desk, run, monkeypatch):
 
     monkeypatch.setattr(click, "edit", fake_edit)
     result = run("translate", "1", "--submit", user="ana")
-    assert result.output == "submitted unit 1 for review\n"
+    assert result.output.startswith("submitted unit 1 for review\n")
     assert "# Source: Bugetul pe 2025, aprobat" in seen["text"]
     assert get_unit(desk, 1)["text"] == "Edited in the editor"
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: None)

@@ -17,7 +17,10 @@ from tool.cli.app import DeskState, cli, pass_state
 from tool.cli.render import STATUS_COLOURS, terminal_width
 from tool.cli.workflow import edit_text, plural
 from tool.errors import InputError, ToolError
+from tool.services.glossary import glossary_hits
 from tool.services.leases import checkout, mine
+from tool.services.memory import best_matches
+from tool.services.qa import check_unit
 from tool.services.workflow import OPEN_STATUSES, save_draft, submit, unit_context, when
 
 HELP = """\
@@ -25,7 +28,8 @@ Type the translation and press Enter to submit it for review.
   (Enter)   skip to the next unit            :s  submit the current text as it is
   :d TEXT   save TEXT as a draft, go on      :e  write it in $EDITOR, then submit
   :k        skip to the next unit            :b  back to the previous unit
-  :q        quit (your units stay yours)     :h  this help"""
+  :1 :2 :3  submit memory match 1, 2 or 3     :q  quit (your units stay yours)
+  :h        this help"""
 
 HINT = "Enter text to submit · :s submit as is · :d draft · :e editor · :k skip · :q quit · :h help"
 
@@ -135,6 +139,13 @@ class WorkLoop:
             return self.save(unit, rest, draft=True)
         if command == ":s":
             return self.save(unit, None)
+        if command in (":1", ":2", ":3"):
+            matches = unit.get("matches") or []
+            number = int(command[1])
+            if number > len(matches):
+                click.echo(click.style(f"no memory match {number}", fg="red"))
+                return 0
+            return self.save(unit, matches[number - 1].target)
         if command == ":e":
             text = edit_text(unit)
             if text is None:
@@ -165,6 +176,8 @@ class WorkLoop:
             self.done["submitted"] += 1
             self.finished.add(unit["id"])
             click.echo(click.style("submitted", fg="green"))
+            for finding in check_unit(self.db, unit["id"]):
+                click.echo(click.style(f"  qa {finding.severity}: {finding.message}", fg="yellow"))
         return +1
 
     def show(self, unit: dict[str, Any], index: int, total: int) -> None:
@@ -190,6 +203,14 @@ class WorkLoop:
         if unit["comment"]:
             who = f"{unit['reviewer']}: " if unit["reviewer"] else ""
             click.echo(click.style(_wrap("  !  ", f"{who}{unit['comment']}", width), fg="yellow"))
+        pair = (unit["source_lang"], unit["lang"])
+        unit["matches"] = best_matches(self.db, unit["source"], *pair, previous=unit["previous"])
+        for number, match in enumerate(unit["matches"], 1):
+            label = f" :{number} {match.score:>3}% "
+            click.echo(click.style(_wrap(label, match.target, width), fg="cyan"))
+        for hit in glossary_hits(self.db, unit["source"], *pair):
+            avoid = f" (not: {', '.join(hit.forbidden)})" if hit.forbidden else ""
+            click.echo(click.style(f"  ≡  {hit.term} → {hit.translation}{avoid}", fg="magenta"))
         click.echo(click.style(f"     lease until {when(unit['lease_expires'])}", dim=True))
 
     def summary(self) -> None:

@@ -26,6 +26,7 @@ from tool.services.leases import renew as renew_units
 from tool.services.leases import returned_units
 from tool.services.progress import history as unit_history
 from tool.services.progress import status as desk_status
+from tool.services.qa import check_unit
 from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
@@ -281,6 +282,8 @@ def translate(
         return
     if result.action == "submit":
         click.echo(f"submitted unit {unit_id} for review")
+        for finding in check_unit(state.db, unit_id):
+            click.echo(f"  qa {finding.severity} [{finding.check}]: {finding.message}")
     elif result.changed:
         click.echo(f"saved a draft of unit {unit_id} (status {result.status})")
     else:
@@ -315,6 +318,8 @@ def review(
 ) -> None:
     """List submitted translations waiting for review, source beside target (editors)."""
     rows = review_queue(state.db, state.acting_name, lang, article, needs_review=needs_review)
+    for row in rows:
+        row["qa"] = [f.as_dict() for f in check_unit(state.db, row["id"])]
     if as_json:
         print_json(rows)
         return
@@ -333,6 +338,9 @@ def review(
         )
         for line in two_columns(row["source"], row["text"] or "", width - 2):
             click.echo("  " + line)
+        for finding in row["qa"]:
+            message = f"  qa {finding['severity']} [{finding['check']}]: {finding['message']}"
+            click.echo(click.style(message, fg="yellow"))
     click.echo(f"{plural(len(rows))} to review")
 
 

@@ -20,6 +20,7 @@ from tool.core.locale import validate_lang
 from tool.core.normalize import normalise_text
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from tool.services.memory import add_approved
 from tool.services.users import REVIEWING_ROLES, require_user
 from tool.services.workflow import (
     change_unit,
@@ -117,6 +118,7 @@ def _approve_one(
     )
     if unit["lease_user"]:
         db.execute("DELETE FROM leases WHERE unit_id = ?", [unit["id"]])  # a stale lease
+    add_approved(db, unit["id"])  # approved pairs feed the translation memory
     return edited
 
 
