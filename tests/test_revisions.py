@@ -113,8 +113,10 @@ def test_sentence_added_in_the_middle_and_paragraph_inserted_above(db, meteo):
         "added": 2,
         "units_to_review": 0,
     }
+    assert (result.revision.new_units, result.revision.pretranslated) == (2, 0)
     units = units_by_source(db)
-    assert {u["status"] for u in units.values()} == {"approved"}
+    assert units["Pe litoral va fi ceață."]["status"] == "new"  # ready to check out
+    assert {u["status"] for u in units.values()} == {"approved", "new"}
     seqs = [
         s["text"]
         for s in db.query(
@@ -196,3 +198,24 @@ def test_cli_dry_run_lists_changes(run, tmp_path):
     assert "would be updated meteo" in result.output
     assert "~ Noaptea va fi răcoroasă.\n    → Noaptea va fi rece." in result.output
     assert result.output.endswith("0 would be imported, 1 would be updated, 0 unchanged\n")
+
+
+def test_new_sentence_is_filled_from_the_memory(db, meteo, tmp_path):
+    from tool.services.memory import import_tmx
+
+    tmx = tmp_path / "fog.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ro" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="ro"><seg>Pe litoral va fi ceață.</seg>'
+        '</tuv><tuv xml:lang="en"><seg>It will be foggy on the coast.</seg></tuv></tu>'
+        "</body></tmx>",
+        encoding="utf-8",
+    )
+    import_tmx(db, tmx)
+    write(meteo.parent, ORIGINAL.replace("Noaptea", "Pe litoral va fi ceață. Noaptea"))
+    [result] = import_originals(db, [meteo])
+    assert (result.revision.new_units, result.revision.pretranslated) == (1, 1)
+    fog = units_by_source(db)["Pe litoral va fi ceață."]
+    assert (fog["text"], fog["status"]) == ("It will be foggy on the coast.", "translated")
+    assert check(db).ok

@@ -94,6 +94,11 @@ def print_import_results(results, dry_run: bool = False, label: str = "") -> Non
                 click.echo(f"  - {text}")
             for text in r.revision.added:
                 click.echo(f"  + {text}")
+            if r.revision.new_units:
+                click.echo(
+                    f"  {r.revision.new_units} new units to translate, "
+                    f"{r.revision.pretranslated} filled from the memory"
+                )
     counts = {a: sum(r.action == a for r in results) for a in ("imported", "updated", "unchanged")}
     click.echo(
         (f"{label}: " if label else "")

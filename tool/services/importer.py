@@ -16,6 +16,8 @@ from tool.core.locale import validate_lang
 from tool.core.normalize import count_words, normalise_text
 from tool.db.connection import transaction
 from tool.errors import InputError, ToolError
+from tool.services.leases import ensure_units
+from tool.services.pretranslate import pretranslate
 from tool.services.revisions import Revision, apply_revision, plan_revision, segment_row
 from tool.services.users import REVIEWING_ROLES, require_user
 
@@ -155,6 +157,8 @@ def _store_original(
         if not dry_run:
             apply_revision(db, item.id, item.sentences, plan, user)
             db["articles"].update(item.id, _article_row(item, stamp(), new=False))
+            if result.revision.added:
+                _units_for_new_segments(db, item.id, result.revision, user)
         return result
     if not dry_run:
         now = stamp()
@@ -163,6 +167,24 @@ def _store_original(
             segment_row(item.id, seq, s, now) for seq, s in enumerate(item.sentences)
         )
     return result
+
+
+def _units_for_new_segments(
+    db: sqlite_utils.Database, article_id: str, revision: Revision, user: str
+) -> None:
+    """Give new segments a ``new`` unit in every language the article is translated into,
+    filled from the memory where it has an exact or context match."""
+    languages = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT u.lang FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = ? ORDER BY u.lang",
+            [article_id],
+        )
+    ]
+    for lang in languages:
+        revision.new_units += len(ensure_units(db, article_id, lang, user, stamp()))
+        revision.pretranslated += pretranslate(db, article_id, lang, user=user).exact
 
 
 def _article_row(item: PreparedArticle, now: str, *, new: bool) -> dict[str, str]:

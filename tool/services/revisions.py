@@ -37,6 +37,8 @@ class Revision:
     removed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     units_to_review: int = 0
+    new_units: int = 0  # set when applied: units created for added segments
+    pretranslated: int = 0  # ... and how many of them the memory filled
 
     def counts(self) -> dict[str, int]:
         return {
