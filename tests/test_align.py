@@ -1,0 +1,310 @@
+"""The sentence aligner: bead kinds, coverage properties, bead text form, evidence, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tool.core import evidence
+from tool.core.align import REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
+from tool.core.evidence import number_value, sentence_features
+from tool.errors import InputError
+
+RO = [
+    "Guvernul a aprobat miercuri un buget de 1.250 de milioane de lei pentru spitale.",
+    "Ministrul Sănătății, Alexandru Rafila, a declarat că banii vor ajunge la 42 de unități.",
+    "Inflația a scăzut la 5,5% în luna mai, potrivit Institutului Național de Statistică.",
+    "Președintele Klaus Iohannis va vizita Parisul pe 19 iunie.",
+    "Acolo se va întâlni cu Emmanuel Macron.",
+    "Opoziția a criticat decizia și a cerut demisia premierului.",
+]
+EN = [
+    "The government approved on Wednesday a budget of 1,250 million lei for hospitals.",
+    "Health Minister Alexandru Rafila said the money would reach 42 units.",
+    "Inflation fell to 5.5% in May, according to the National Institute of Statistics.",
+    "President Klaus Iohannis will visit Paris on June 19.",
+    "There he will meet Emmanuel Macron.",
+    "The opposition criticised the decision and called for the prime minister's resignation.",
+]
+
+
+def pairs(beads: list[Bead]) -> list[str]:
+    return [format_bead(b) for b in beads]
+
+
+def assert_covers(beads: list[Bead], n: int, m: int) -> None:
+    """Every index once, in order, and no empty bead."""
+    assert [i for b in beads for i in b.source] == list(range(n))
+    assert [j for b in beads for j in b.target] == list(range(m))
+    assert all(b.source or b.target for b in beads)
+    last_i = last_j = -1
+    for b in beads:
+        if b.source:
+            assert b.source[0] == last_i + 1
+            last_i = b.source[-1]
+        if b.target:
+            assert b.target[0] == last_j + 1
+            last_j = b.target[-1]
+
+
+def test_one_to_one():
+    beads = align(RO, EN, "ro", "en")
+    assert pairs(beads) == [f"[{k}]:[{k}]" for k in range(6)]
+    assert all(b.confidence >= REVIEW_THRESHOLD for b in beads)
+
+
+def test_two_source_sentences_in_one_target_sentence():
+    en = EN[:3] + ["President Klaus Iohannis will visit Paris on June 19 to meet Emmanuel Macron."]
+    en += EN[5:]
+    assert pairs(align(RO, en, "ro", "en"))[3:] == ["[3, 4]:[3]", "[5]:[4]"]
+
+
+def test_one_source_sentence_in_two_target_sentences():
+    ro = (
+        RO[:3]
+        + [
+            "Președintele Klaus Iohannis va vizita Parisul pe 19 iunie, unde se va întâlni cu "
+            "Emmanuel Macron."
+        ]
+        + RO[5:]
+    )
+    assert pairs(align(ro, EN, "ro", "en"))[3:] == ["[3]:[3, 4]", "[4]:[5]"]
+
+
+def test_untranslated_source_sentence():
+    en = EN[:1] + EN[2:]
+    assert pairs(align(RO, en, "ro", "en"))[:3] == ["[0]:[0]", "[1]:[]", "[2]:[1]"]
+
+
+def test_target_only_credit_line():
+    en = ["Translated from the Romanian original by the newsroom."] + EN
+    beads = align(RO, en, "ro", "en")
+    assert pairs(beads)[:2] == ["[]:[0]", "[0]:[1]"]
+
+
+def test_empty_inputs():
+    assert align([], [], "ro", "en") == []
+    assert pairs(align(["Una.", "Două."], [], "ro", "en")) == ["[0]:[]", "[1]:[]"]
+    assert pairs(align([], ["One."], "ro", "en")) == ["[]:[0]"]
+
+
+def test_paragraphs_are_anchors():
+    ro = ["Prima frază.", "A doua frază, mai lungă decât prima.", "A treia."]
+    en = ["First sentence, rather long.", "Second.", "Third sentence here."]
+    # Without structure lengths decide; with paragraphs [0, 1] | [2] on both sides the
+    # paragraph end holds.
+    beads = align(ro, en, "ro", "en", source_paragraphs=[0, 0, 1], target_paragraphs=[0, 0, 1])
+    assert beads[-1].source == (2,) and beads[-1].target == (2,)
+
+
+def test_paragraph_merge_does_not_break_alignment():
+    src_par = [0, 0, 1, 1, 2, 2]
+    tgt_par = [0, 0, 0, 0, 1, 1]  # the translator merged the first two paragraphs
+    beads = align(RO, EN, "ro", "en", source_paragraphs=src_par, target_paragraphs=tgt_par)
+    assert pairs(beads) == [f"[{k}]:[{k}]" for k in range(6)]
+
+
+def test_one_sentence_per_paragraph_does_not_block_merges():
+    en = EN[:3] + ["President Klaus Iohannis will visit Paris on June 19 to meet Emmanuel Macron."]
+    en += EN[5:]
+    beads = align(
+        RO, en, "ro", "en", source_paragraphs=list(range(6)), target_paragraphs=list(range(5))
+    )
+    assert pairs(beads)[3:] == ["[3, 4]:[3]", "[5]:[4]"]
+
+
+def test_confidence_lower_on_garbage():
+    good = align(RO[:2], EN[:2], "ro", "en")
+    garbage = align(
+        RO[:2], ["Lorem ipsum dolor sit amet.", "Quux frobnicates the widget."], "ro", "en"
+    )
+    assert all(0.0 <= b.confidence <= 1.0 for b in good + garbage)
+    assert min(b.confidence for b in good) > max(b.confidence for b in garbage)
+
+
+@pytest.mark.parametrize(
+    ("token", "lang", "value"),
+    [
+        ("5,5", "ro", "5.5"),
+        ("5.5", "en", "5.5"),
+        ("1.000", "ro", "1000"),
+        ("1,000", "en", "1000"),
+        ("1.250.000,75", "ro", "1250000.75"),
+        ("2016", "en", "2016"),
+        ("007", "ro", "7"),
+    ],
+)
+def test_numbers_read_in_their_locale(token, lang, value):
+    assert number_value(token, lang) == value
+
+
+def test_number_and_date_features_match_across_languages():
+    ro = sentence_features("Inflația a fost de 5,5% pe 19 iunie.", "ro")
+    en = sentence_features("Inflation was 5.5% on June 19.", "en")
+    assert {"N:5.5", "N:19", "M:6"} <= ro & en
+    # "mai" (more) and "luni" (months) are months and weekdays only near a number
+    assert not {f for f in sentence_features("Este mai bine de 4 luni.", "ro") if f[0] in "MD"}
+
+
+def test_numbers_decide_which_sentence_was_translated(monkeypatch):
+    ro = [
+        "Inflația a fost de 5,5% în iunie.",
+        "Șomajul a scăzut la 3,2% în aceeași lună, după o perioadă lungă.",
+    ]
+    en = ["Unemployment was 3.2%."]
+    beads = align(ro, en, "ro", "en")
+    assert pairs(beads) == ["[0]:[]", "[1]:[0]"]
+    assert beads[1].confidence >= REVIEW_THRESHOLD
+    # Lengths alone would pick the first sentence.
+    monkeypatch.setitem(evidence.KIND_WEIGHTS, "N", 0.0)
+    assert pairs(align(ro, en, "ro", "en"))[0] == "[0]:[0]"
+
+
+def test_format_and_parse_round_trip():
+    for bead in (Bead((0,), (0,)), Bead((1, 2), (1,)), Bead((3,), ()), Bead((), (4,))):
+        assert parse_bead(format_bead(bead)) == bead
+    assert format_bead(Bead((1, 2), (1,), 0.3)) == "[1, 2]:[1]"
+    assert parse_bead("  [1,2] : [3]\n") == Bead((1, 2), (3,))
+
+
+@pytest.mark.parametrize("line", ["", "[0]", "[a]:[1]", "[0]:[1]x", "[]:[]", "[0,,1]:[2]", "0:1"])
+def test_parse_rejects_bad_lines(line):
+    with pytest.raises(InputError):
+        parse_bead(line)
+
+
+WORDS = ["casa", "guvern", "12", "Ion", "5,5", "pace", "lume", "azi", "nou", "vechi", "mare"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(
+    lambda w: " ".join(w) + "."
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(sentence, max_size=30), st.lists(sentence, max_size=30))
+def test_every_index_once_in_order(src, tgt):
+    beads = align(src, tgt, "ro", "en")
+    assert_covers(beads, len(src), len(tgt))
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=25), st.data())
+def test_coverage_with_paragraphs(src, data):
+    tgt = data.draw(st.lists(sentence, min_size=1, max_size=25))
+    sp = sorted(data.draw(st.lists(st.integers(0, 4), min_size=len(src), max_size=len(src))))
+    tp = sorted(data.draw(st.lists(st.integers(0, 4), min_size=len(tgt), max_size=len(tgt))))
+    beads = align(src, tgt, "ro", "en", source_paragraphs=sp, target_paragraphs=tp)
+    assert_covers(beads, len(src), len(tgt))
+
+
+def test_long_lopsided_documents():
+    src = [f"Propoziția numărul {k} despre guvern." for k in range(3)]
+    tgt = [f"Sentence number {k} about the government." for k in range(60)]
+    assert_covers(align(src, tgt, "ro", "en"), 3, 60)
+    assert_covers(align(tgt, src, "en", "ro"), 60, 3)
+
+
+# --- the align command -----------------------------------------------------------------
+
+
+@pytest.fixture
+def texts(tmp_path):
+    ro = tmp_path / "a.ro"
+    en = tmp_path / "a.en"
+    ro.write_text(
+        "Guvernul a aprobat bugetul de 5,5 miliarde. Ministrul a spus că e bine.\n\n"
+        "Președintele Klaus Iohannis va vizita Parisul pe 19 iunie.\n",
+        encoding="utf-8",
+    )
+    en.write_text(
+        "The government approved the 5.5 billion budget. The minister said it was good.\n\n"
+        "President Klaus Iohannis will visit Paris on June 19.\n",
+        encoding="utf-8",
+    )
+    return ro, en
+
+
+def test_cli_beads(run, texts):
+    result = run("align", *texts, "--source-lang", "ro", "--target-lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output == "[0]:[0]\n[1]:[1]\n[2]:[2]\n"
+
+
+def test_cli_presegmented(run, texts):
+    result = run("align", *texts, "--presegmented")
+    assert result.exit_code == 0, result.output
+    assert result.output == "[0]:[0]\n[1]:[1]\n"
+
+
+def test_cli_tsv(run, texts):
+    result = run("align", *texts, "--format", "tsv")
+    lines = result.output.splitlines()
+    assert len(lines) == 3
+    source, target, confidence = lines[2].split("\t")
+    assert source == "Președintele Klaus Iohannis va vizita Parisul pe 19 iunie."
+    assert target == "President Klaus Iohannis will visit Paris on June 19."
+    assert 0.0 <= float(confidence) <= 1.0 and len(confidence.split(".")[1]) == 3
+
+
+def test_cli_jsonl(run, texts):
+    result = run("align", *texts, "--format", "jsonl")
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [set(r) for r in rows] == [
+        {"source", "target", "source_index", "target_index", "confidence"}
+    ] * 3
+    assert rows[0]["source_index"] == [0] and rows[0]["target_index"] == [0]
+    assert rows[0]["target"] == "The government approved the 5.5 billion budget."
+
+
+def test_cli_presegmented_merge(run, tmp_path):
+    ro, en = tmp_path / "m.ro", tmp_path / "m.en"
+    ro.write_text("\n".join(RO) + "\n", encoding="utf-8")
+    merged = "President Klaus Iohannis will visit Paris on June 19 to meet Emmanuel Macron."
+    en.write_text("\n".join([*EN[:3], merged, EN[5]]) + "\n", encoding="utf-8")
+    result = run("align", ro, en, "--presegmented")
+    assert result.output.splitlines() == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3, 4]:[3]", "[5]:[4]"]
+
+
+def test_cli_empty_target(run, texts, tmp_path):
+    empty = tmp_path / "empty.en"
+    empty.write_text("", encoding="utf-8")
+    result = run("align", texts[0], empty, "--presegmented")
+    assert result.exit_code == 0
+    assert result.output == "[0]:[]\n[1]:[]\n"
+
+
+def test_cli_unknown_language(run, texts):
+    result = run("align", *texts, "--source-lang", "xx-nope")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: unknown language: 'xx-nope'\n"
+    assert result.stdout == ""
+
+
+def test_paragraph_numbers_must_match_sentences():
+    with pytest.raises(ValueError):
+        align(RO, EN, "ro", "en", source_paragraphs=[0, 1], target_paragraphs=[0] * 6)
+
+
+def test_dropped_paragraph_far_from_the_diagonal():
+    """A translation missing a long stretch still aligns (the band follows the anchors)."""
+    src = [
+        f"Știrea {k}: ministrul {name} a anunțat {k * 7} de măsuri."
+        for k, name in enumerate(
+            ["Popescu", "Ionescu", "Georgescu", "Vasilescu", "Dumitrescu"] * 12
+        )
+    ]
+    tgt = [
+        f"News {k}: minister {name} announced {k * 7} measures."
+        for k, name in enumerate(
+            ["Popescu", "Ionescu", "Georgescu", "Vasilescu", "Dumitrescu"] * 12
+        )
+    ]
+    kept = tgt[:10] + tgt[40:]
+    beads = align(src, kept, "ro", "en")
+    assert_covers(beads, len(src), len(kept))
+    assert [format_bead(b) for b in beads[:10]] == [f"[{k}]:[{k}]" for k in range(10)]
+    assert all(not b.target for b in beads[10:40])
+    assert format_bead(beads[40]) == "[40]:[10]" and format_bead(beads[-1]) == "[59]:[29]"

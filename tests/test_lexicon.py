@@ -1,0 +1,97 @@
+"""The bilingual lexicon: learning from approved pairs, JSON round trip, help to the aligner."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tool.core.align import REVIEW_THRESHOLD, align, format_bead
+from tool.core.lexicon import Lexicon
+from tool.errors import InputError
+
+SUBJECTS = [
+    ("Câinele", "The dog"),
+    ("Pisica", "The cat"),
+    ("Vecinul", "The neighbour"),
+    ("Copilul", "The child"),
+    ("Bunica", "Grandmother"),
+]
+VERBS = [("doarme", "sleeps"), ("mănâncă", "eats"), ("cântă", "sings"), ("aleargă", "runs")]
+PLACES = [
+    ("în grădină", "in the garden"),
+    ("acasă", "at home"),
+    ("pe stradă", "on the street"),
+    ("la școală", "at school"),
+]
+PAIRS = [
+    (f"{s} {v} {p}.", f"{se} {ve} {pe}.")
+    for (s, se), (v, ve), (p, pe) in itertools.product(SUBJECTS, VERBS, PLACES)
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.learn(PAIRS, source_lang="ro", target_lang="en")
+
+
+def test_learns_word_translations(lexicon):
+    assert max(lexicon.translations("câinele"), key=lexicon.translations("câinele").get) == "dog"
+    assert "sleep" in lexicon.translations("doarme")
+    assert "grand" in lexicon.translations("Bunica")  # any case, any diacritics
+    assert lexicon.knows_target("sleeps") and not lexicon.knows_target("zebra")
+    assert lexicon.pairs == len(PAIRS)
+
+
+def test_keeps_only_a_few_translations_per_word(lexicon):
+    assert all(1 <= len(options) <= 3 for options in lexicon.table.values())
+    assert all(0.0 < v <= 1.0 for options in lexicon.table.values() for v in options.values())
+
+
+def test_words_seen_once_are_not_learned():
+    lexicon = Lexicon.learn(
+        [("Zebra aleargă.", "The zebra runs.")], source_lang="ro", target_lang="en"
+    )
+    assert len(lexicon) == 0
+
+
+def test_score_of_a_pair(lexicon):
+    assert lexicon.score("Câinele doarme acasă.", "The dog sleeps at home.") == 1.0
+    assert lexicon.score("Câinele doarme acasă.", "The cat runs on the street.") < 0.5
+
+
+def test_json_round_trip(lexicon):
+    again = Lexicon.from_json(lexicon.to_json())
+    assert again.table == lexicon.table
+    assert (again.source_lang, again.target_lang, again.pairs) == ("ro", "en", len(PAIRS))
+    assert again.knows_target("sleeps")
+
+
+def test_empty_lexicon_round_trip():
+    empty = Lexicon.learn([], source_lang="ro", target_lang="en")
+    assert len(empty) == 0
+    assert Lexicon.from_json(empty.to_json()).table == {}
+
+
+@pytest.mark.parametrize("text", ["", "not json", "[]", '{"table": 5}', '{"table": {"a": 1}}'])
+def test_bad_json_is_an_input_error(text):
+    with pytest.raises(InputError):
+        Lexicon.from_json(text)
+
+
+def test_lexicon_fixes_a_hard_case(lexicon):
+    # No numbers, names or cognates; the second sentence was left untranslated and the
+    # lengths alone cannot tell which one.
+    ro = [
+        "Câinele doarme acasă.",
+        "Pisica cântă pe stradă.",
+        "Copilul aleargă în grădină.",
+        "Bunica mănâncă la școală.",
+    ]
+    en = ["The dog sleeps at home.", "The child runs in the garden.", "Grandmother eats at school."]
+    expected = ["[0]:[0]", "[1]:[]", "[2]:[1]", "[3]:[2]"]
+    without = align(ro, en, "ro", "en")
+    learned = align(ro, en, "ro", "en", lexicon=lexicon)
+    assert [format_bead(b) for b in without] != expected
+    assert [format_bead(b) for b in learned] == expected
+    assert all(b.confidence >= REVIEW_THRESHOLD for b in learned)

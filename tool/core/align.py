@@ -1,0 +1,416 @@
+"""Sentence alignment: a dynamic program over beads in a band around the diagonal.
+
+A bead pairs 0-3 source segments with 0-3 target sentences (1-1, 1-2, 2-1, 1-0, 0-1, 2-2,
+1-3, 3-1). Its cost adds a prior for its kind and the Gale-Church length cost (character
+lengths, ratio estimated from the texts), minus a reward for the evidence both sides share
+(numbers, dates, names, cognates, punctuation, lexicon: see ``tool.core.evidence``).
+Paragraph ends on both sides are soft anchors.
+
+The search keeps to a band around the expected path (through sentence pairs sharing rare
+numbers or names, and along the cumulative lengths between them) and widens the band
+locally where the best path presses against its edge, so time grows linearly with the
+length of the text. Each bead's confidence is its posterior probability under a
+forward-backward pass over the same band: about the chance that the bead is right.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tool.core.evidence import feature_weights, sentence_features
+from tool.errors import InputError
+
+if TYPE_CHECKING:
+    from tool.core.lexicon import Lexicon
+
+REVIEW_THRESHOLD = 0.6
+
+# (source count, target count) -> prior probability of the bead kind.
+BEAD_PRIORS: dict[tuple[int, int], float] = {
+    (1, 1): 0.82,
+    (2, 1): 0.07,
+    (1, 2): 0.07,
+    (1, 0): 0.04,
+    (0, 1): 0.04,
+    (2, 2): 0.002,
+    (3, 1): 0.004,
+    (1, 3): 0.004,
+}
+KINDS = list(BEAD_PRIORS)
+PRIOR_COST = [-math.log(BEAD_PRIORS[k]) for k in KINDS]
+
+LENGTH_VARIANCE = 6.8  # Gale-Church's variance of target chars per source char
+EVIDENCE_WEIGHT = 10.0  # reward of a bead whose sides share all their evidence
+PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
+NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
+CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
+MIN_PARAGRAPH_SIZE = 1.25  # mean sentences per paragraph below which paragraphs are ignored
+TEMPERATURE = 1.0  # softness of the forward-backward pass that yields confidences
+ANCHOR_KINDS = frozenset("NCL")  # feature kinds that can anchor the band
+ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
+BAND = 6  # initial half-width of the search band, in sentences
+MAX_ROUNDS = 6  # searches with a widened band before the best path found is kept
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment step: source segment indexes with target sentence indexes."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    confidence: float = 1.0
+
+
+def format_bead(bead: Bead) -> str:
+    """The standard text form: ``[1, 2]:[1]``, ``[3]:[]``."""
+    return f"[{', '.join(map(str, bead.source))}]:[{', '.join(map(str, bead.target))}]"
+
+
+_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
+
+
+def parse_bead(line: str) -> Bead:
+    """Read a bead written by ``format_bead`` (confidence 1.0); InputError on a bad line."""
+    match = _BEAD_LINE.match(line)
+    if not match:
+        raise InputError(f"not a bead: {line.strip()!r}")
+    sides = []
+    for group in match.groups():
+        parts = [p.strip() for p in group.split(",")] if group.strip() else []
+        if any(not p.isdigit() for p in parts):
+            raise InputError(f"not a bead: {line.strip()!r}")
+        sides.append(tuple(int(p) for p in parts))
+    if not sides[0] and not sides[1]:
+        raise InputError(f"empty bead: {line.strip()!r}")
+    return Bead(sides[0], sides[1], 1.0)
+
+
+def _length_cost(delta: float) -> float:
+    """-log P(|delta| or more) for a standard normal delta."""
+    x = abs(delta) / math.sqrt(2.0)
+    if x > 5.0:
+        return x * x + math.log(x * math.sqrt(math.pi))
+    return -math.log(math.erfc(x))
+
+
+def _boundaries(paragraphs: list[int] | None, count: int) -> list[bool] | None:
+    """For each state 0..count: does a paragraph end there? None when there is no structure.
+
+    One paragraph, or (nearly) one sentence per paragraph as in a file of one segment per
+    line, says nothing that the sentences do not, so it counts as no structure.
+    """
+    if paragraphs is not None and len(paragraphs) != count:
+        raise ValueError(f"{len(paragraphs)} paragraph numbers for {count} sentences")
+    if not paragraphs:
+        return None
+    distinct = len(set(paragraphs))
+    if distinct < 2 or count < MIN_PARAGRAPH_SIZE * distinct:
+        return None
+    return [k == 0 or k == count or paragraphs[k - 1] != paragraphs[k] for k in range(count + 1)]
+
+
+class _Scorer:
+    """Precomputed lengths and features; ``cost(kind, i, j)`` of a bead ending at (i, j)."""
+
+    def __init__(self, src, tgt, source_lang, target_lang, src_par, tgt_par, lexicon) -> None:
+        self.n, self.m = len(src), len(tgt)
+        self.src_len = _prefix([len(s) + 1 for s in src])
+        self.tgt_len = _prefix([len(t) + 1 for t in tgt])
+        total_src, total_tgt = self.src_len[-1], self.tgt_len[-1]
+        self.ratio = min(2.0, max(0.5, total_tgt / total_src)) if total_src else 1.0
+        sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
+        tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
+        self.weights = feature_weights(sf + tf)
+        self.src_groups = self._groups(sf)
+        self.tgt_groups = self._groups(tf)
+        sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
+        self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
+
+    def _groups(self, feats: list[set[str]]) -> list[list[tuple[frozenset[str], float]]]:
+        """groups[d][k]: features of sentences k..k+d-1 and their total weight."""
+        w = self.weights
+        out: list[list[tuple[frozenset[str], float]]] = [[]]
+        for d in (1, 2, 3):
+            row = []
+            for k in range(len(feats) - d + 1):
+                union = frozenset().union(*feats[k : k + d])
+                row.append((union, sum(w[f] for f in union)))
+            out.append(row)
+        return out
+
+    def cost(self, kind: int, i: int, j: int) -> float:
+        di, dj = KINDS[kind]
+        cost = PRIOR_COST[kind]
+        if di and dj:
+            ls = self.src_len[i] - self.src_len[i - di]
+            lt = self.tgt_len[j] - self.tgt_len[j - dj]
+            mean = (ls * self.ratio + lt) / 2.0
+            cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
+            a, wa = self.src_groups[di][i - di]
+            b, wb = self.tgt_groups[dj][j - dj]
+            sim = 0.0
+            if wa and wb:
+                common = a & b
+                if common:
+                    w = self.weights
+                    sim = 2.0 * sum(w[f] for f in common) / (wa + wb)
+            cost -= EVIDENCE_WEIGHT * sim
+        sb = self.sb
+        if sb is not None and di and dj:
+            cost += self._paragraph_cost(i, j)
+            tb = self.tb
+            cross_s = any(sb[k] for k in range(i - di + 1, i))
+            cross_t = any(tb[k] for k in range(j - dj + 1, j))
+            if cross_s != cross_t:
+                cost += CROSSING_PENALTY
+        return cost
+
+    def _paragraph_cost(self, i: int, j: int) -> float:
+        """Penalty for a pairing bead ending at a paragraph end on one side only.
+
+        Beads with one side empty are not checked, and a bead ending one sentence short of
+        a paragraph end pays little, since an untranslated or target-only sentence there is
+        common (a dropped closing line, a credit line opening the next paragraph).
+        """
+        sb, tb = self.sb, self.tb
+        if sb[i] == tb[j]:
+            return 0.0
+        if (tb[j] and i < self.n and sb[i + 1]) or (sb[i] and j < self.m and tb[j + 1]):
+            return PARAGRAPH_PENALTY * NEAR_PARAGRAPH_SHARE
+        return PARAGRAPH_PENALTY
+
+
+def _prefix(values: list[int]) -> list[int]:
+    out = [0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def _anchors(scorer: _Scorer) -> list[tuple[int, int]]:
+    """Sentence pairs sharing a number, name or learned word that is rare on both sides.
+
+    Every pairing of the (at most ``ANCHOR_REPEATS``) occurrences is a candidate; only the
+    longest chain in document order is kept, which drops chance matches.
+    """
+    where: dict[str, tuple[list[int], list[int]]] = {}
+    for side, groups in ((0, scorer.src_groups[1]), (1, scorer.tgt_groups[1])):
+        for k, (feats, _) in enumerate(groups):
+            for f in feats:
+                if f[0] in ANCHOR_KINDS:
+                    where.setdefault(f, ([], []))[side].append(k)
+    candidates = set()
+    for rows, cols in where.values():
+        if 0 < len(rows) <= ANCHOR_REPEATS and 0 < len(cols) <= ANCHOR_REPEATS:
+            candidates.update((i, j) for i in rows for j in cols)
+    # Longest chain increasing on both sides (patience sorting; ties in i by falling j).
+    points = sorted(candidates, key=lambda p: (p[0], -p[1]))
+    tails: list[int] = []  # tails[k]: j at the end of the best chain of length k + 1
+    ends: list[int] = []  # ends[k]: index in points of that chain's last point
+    previous = [-1] * len(points)
+    for index, (_, j) in enumerate(points):
+        k = bisect.bisect_left(tails, j)
+        previous[index] = ends[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(j)
+            ends.append(index)
+        else:
+            tails[k], ends[k] = j, index
+    chain = []
+    index = ends[-1] if ends else -1
+    while index >= 0:
+        chain.append(points[index])
+        index = previous[index]
+    return chain[::-1]
+
+
+def _band(scorer: _Scorer, width: int) -> tuple[list[int], list[int]]:
+    """Column range [lo[i], hi[i]] of every row around the expected path, rows overlapping.
+
+    The expected path runs through the anchors and, between them, follows the cumulative
+    character lengths, so merged, split and dropped sentences do not pull the best path far
+    from the centre of the band.
+    """
+    n, m = scorer.n, scorer.m
+    src_len, tgt_len = scorer.src_len, scorer.tgt_len
+    centre = [0] * (n + 1)
+    points = [(0, 0), *_anchors(scorer), (n, m)]
+    for (i0, j0), (i1, j1) in zip(points, points[1:]):
+        span_s = src_len[i1] - src_len[i0]
+        scale = (tgt_len[j1] - tgt_len[j0]) / span_s if span_s else 0.0
+        for i in range(i0, i1 + 1):
+            target = tgt_len[j0] + (src_len[i] - src_len[i0]) * scale
+            centre[i] = min(j1, max(j0, bisect.bisect_left(tgt_len, target, j0, j1 + 1)))
+    return _rows(centre, centre, [width] * (n + 1), m)
+
+
+def _band_around(path: list[tuple[int, int]], n: int, m: int, widths: list[int]):
+    """A band around a path that touched the edge of the last one (row half-widths given)."""
+    first, last = [m] * (n + 1), [0] * (n + 1)
+    for i, j in path:
+        first[i], last[i] = min(first[i], j), max(last[i], j)
+    for i in range(1, n + 1):  # rows the path jumped over (2-1 and 3-1 beads)
+        if first[i] > last[i]:
+            first[i] = last[i] = last[i - 1]
+    return _rows(first, last, widths, m)
+
+
+def _rows(first: list[int], last: list[int], widths: list[int], m: int):
+    """lo/hi per row from the columns to cover and the half-widths, monotone and overlapping."""
+    lo = [max(0, j - w) for j, w in zip(first, widths)]
+    hi = [min(m, j + w) for j, w in zip(last, widths)]
+    for i in range(1, len(lo)):
+        lo[i] = min(max(lo[i], lo[i - 1]), hi[i - 1])
+        hi[i] = max(hi[i], hi[i - 1])
+    return lo, hi
+
+
+def _touching(path: list[tuple[int, int]], lo: list[int], hi: list[int], m: int) -> list[int]:
+    """Rows where the path runs along an edge of the band that is not the matrix edge."""
+    return [i for i, j in path if (j <= lo[i] + 1 and lo[i] > 0) or (j >= hi[i] - 1 and hi[i] < m)]
+
+
+def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
+    """Viterbi over the band: the best path (list of states) and every bead cost computed.
+
+    ``costs[i][(j - lo[i]) * K + kind]`` is the cost of the bead of that kind ending at
+    (i, j), infinite where it leaves the band. Flat rows of floats (not a list per cell)
+    keep the garbage collector's work, and so the time, linear in the length of the text.
+    """
+    n, m = scorer.n, scorer.m
+    inf = math.inf
+    count = len(KINDS)
+    best = [[inf] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
+    back = [[-1] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
+    costs = [[inf] * ((hi[i] - lo[i] + 1) * count) for i in range(n + 1)]
+    best[0][0] = 0.0
+    cost = scorer.cost
+    kinds = list(enumerate(KINDS))
+    for i in range(n + 1):
+        lo_i = lo[i]
+        row_best, row_back, row_costs = best[i], back[i], costs[i]
+        for j in range(lo_i, hi[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            top, arg, base = inf, -1, (j - lo_i) * count
+            for kind, (di, dj) in kinds:
+                pi, pj = i - di, j - dj
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = best[pi][pj - lo[pi]]
+                if prev == inf:
+                    continue
+                c = cost(kind, i, j)
+                row_costs[base + kind] = c
+                if prev + c < top:
+                    top, arg = prev + c, kind
+            row_best[j - lo_i], row_back[j - lo_i] = top, arg
+    path = [(n, m)]
+    i, j = n, m
+    while (i, j) != (0, 0):
+        di, dj = KINDS[back[i][j - lo[i]]]
+        i, j = i - di, j - dj
+        path.append((i, j))
+    path.reverse()
+    return path, costs
+
+
+def _posteriors(scorer: _Scorer, lo, hi, costs, path) -> list[float]:
+    """Posterior probability of each bead of ``path`` (forward-backward over soft-min costs)."""
+    n, m = scorer.n, scorer.m
+    inf = math.inf
+    t = TEMPERATURE
+    exp, log = math.exp, math.log
+    count = len(KINDS)
+    kinds = list(enumerate(KINDS))
+    fwd = [[inf] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
+    fwd[0][0] = 0.0
+    for i in range(n + 1):
+        lo_i, row = lo[i], costs[i]
+        for j in range(lo_i, hi[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            base = (j - lo_i) * count
+            values = []
+            for kind, (di, dj) in kinds:
+                c = row[base + kind]
+                if c < inf:
+                    prev = fwd[i - di][j - dj - lo[i - di]]
+                    if prev < inf:
+                        values.append(prev + c)
+            if values:
+                top = min(values)
+                fwd[i][j - lo_i] = top - t * log(sum(exp((top - v) / t) for v in values))
+    bwd = [[inf] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
+    bwd[n][m - lo[n]] = 0.0
+    for i in range(n, -1, -1):
+        lo_i, row = lo[i], costs[i]
+        for j in range(hi[i], lo_i - 1, -1):
+            after = bwd[i][j - lo_i]
+            if after == inf:
+                continue
+            base = (j - lo_i) * count
+            for kind, (di, dj) in kinds:
+                c = row[base + kind]
+                if c == inf:
+                    continue
+                cell, k = bwd[i - di], j - dj - lo[i - di]
+                value, old = after + c, cell[k]
+                if old == inf:
+                    cell[k] = value
+                else:
+                    cell[k] = min(old, value) - t * math.log1p(exp(-abs(old - value) / t))
+    total = fwd[n][m - lo[n]]
+    out = []
+    for (pi, pj), (i, j) in zip(path, path[1:]):
+        c = costs[i][(j - lo[i]) * count + KINDS.index((i - pi, j - pj))]
+        score = fwd[pi][pj - lo[pi]] + c + bwd[i][j - lo[i]] - total
+        out.append(max(0.0, min(1.0, exp(-score / t))))
+    return out
+
+
+def align(
+    src: list[str],
+    tgt: list[str],
+    source_lang: str,
+    target_lang: str,
+    *,
+    source_paragraphs: list[int] | None = None,
+    target_paragraphs: list[int] | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[Bead]:
+    """Align source segments with target sentences; beads cover every index once, in order.
+
+    Paragraph numbers (one per sentence) make paragraph ends soft anchors; a lexicon
+    learned from approved pairs adds word-translation evidence.
+    """
+    n, m = len(src), len(tgt)
+    if not n or not m:
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    scorer = _Scorer(
+        src, tgt, source_lang, target_lang, source_paragraphs, target_paragraphs, lexicon
+    )
+    lo, hi = _band(scorer, BAND)
+    widths = [BAND] * (n + 1)
+    for round_ in range(MAX_ROUNDS):
+        path, costs = _search(scorer, lo, hi)
+        touched = _touching(path, lo, hi, m)
+        if not touched or round_ == MAX_ROUNDS - 1:
+            break
+        # Widen the band only around the rows where the path pressed against its edge.
+        grown = widths[:]
+        for i in touched:
+            reach = 2 * widths[i]
+            for k in range(max(0, i - reach), min(n, i + reach) + 1):
+                grown[k] = max(grown[k], 2 * widths[i])
+        widths = grown
+        lo, hi = _band_around(path, n, m, widths)
+    confidences = _posteriors(scorer, lo, hi, costs, path)
+    return [
+        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
+        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
+    ]
