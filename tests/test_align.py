@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tool.core import align as align_module
 from tool.core import evidence
 from tool.core.align import REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
 from tool.core.evidence import number_value, sentence_features
@@ -160,6 +161,7 @@ def test_numbers_decide_which_sentence_was_translated(monkeypatch):
     assert beads[1].confidence >= REVIEW_THRESHOLD
     # Lengths alone would pick the first sentence.
     monkeypatch.setitem(evidence.KIND_WEIGHTS, "N", 0.0)
+    monkeypatch.setattr(align_module, "NUMBER_MISMATCH", 0.0)
     assert pairs(align(ro, en, "ro", "en"))[0] == "[0]:[0]"
 
 
@@ -308,3 +310,20 @@ def test_dropped_paragraph_far_from_the_diagonal():
     assert [format_bead(b) for b in beads[:10]] == [f"[{k}]:[{k}]" for k in range(10)]
     assert all(not b.target for b in beads[10:40])
     assert format_bead(beads[40]) == "[40]:[10]" and format_bead(beads[-1]) == "[59]:[29]"
+
+
+def test_a_dropped_last_sentence_and_a_credit_line_are_not_paired():
+    ro = RO[:3] + ["Legea intră în vigoare la 1 ianuarie 2026."]
+    en = EN[:3] + ["Translated by the English desk."]
+    beads = align(
+        ro, en, "ro", "en", source_paragraphs=[1, 1, 2, 3], target_paragraphs=[1, 1, 2, 3]
+    )
+    assert sorted(pairs(beads)[-2:]) == ["[3]:[]", "[]:[3]"]
+
+
+def test_credit_lines_in_their_own_paragraphs_stay_apart():
+    en = ["World", "Government approves hospital budget", "AFP", *EN[:3]]
+    ro = ["Guvernul aprobă bugetul spitalelor", *RO[:3]]
+    beads = align(ro, en, "ro", "en", source_paragraphs=[0, 1, 1, 2],
+                  target_paragraphs=[1, 2, 3, 4, 4, 5])  # fmt: skip
+    assert pairs(beads)[:4] == ["[]:[0]", "[0]:[1]", "[]:[2]", "[1]:[3]"]

@@ -25,8 +25,11 @@ def _read_lines(file) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines()]
 
 
-def _segments(lines: list[str], lang: str, presegmented: bool) -> tuple[list[str], list[int]]:
-    """Segments and their paragraph numbers: one per line, or each line split into sentences."""
+def _segments(
+    lines: list[str], lang: str, presegmented: bool
+) -> tuple[list[str], list[int] | None]:
+    """Segments and their paragraph numbers (each line split into sentences), or one segment
+    per line and no paragraphs."""
     texts: list[str] = []
     paragraphs: list[int] = []
     for number, line in enumerate(lines):
@@ -35,7 +38,7 @@ def _segments(lines: list[str], lang: str, presegmented: bool) -> tuple[list[str
         parts = [line] if presegmented else segment_sentences(line, lang)
         texts.extend(parts)
         paragraphs.extend([number] * len(parts))
-    return texts, paragraphs
+    return texts, None if presegmented else paragraphs
 
 
 @cli.command("align")

@@ -48,7 +48,8 @@ EVIDENCE_WEIGHT = 10.0  # reward of a bead whose sides share all their evidence
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
 CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
-MIN_PARAGRAPH_SIZE = 1.25  # mean sentences per paragraph below which paragraphs are ignored
+NO_EVIDENCE = 2.0  # a pairing bead whose sides share nothing at all
+NUMBER_MISMATCH = 4.0  # a pairing bead none of whose numbers (10 and up) the other side has
 TEMPERATURE = 1.0  # softness of the forward-backward pass that yields confidences
 ANCHOR_KINDS = frozenset("NCL")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
@@ -100,15 +101,17 @@ def _length_cost(delta: float) -> float:
 def _boundaries(paragraphs: list[int] | None, count: int) -> list[bool] | None:
     """For each state 0..count: does a paragraph end there? None when there is no structure.
 
-    One paragraph, or (nearly) one sentence per paragraph as in a file of one segment per
-    line, says nothing that the sentences do not, so it counts as no structure.
+    A single paragraph, or one sentence in every paragraph (a file of one segment per
+    line), says nothing that the sentences do not, so it counts as none. News articles
+    with mostly one-sentence paragraphs keep their anchors: a translator rarely moves a
+    sentence into another paragraph.
     """
     if paragraphs is not None and len(paragraphs) != count:
         raise ValueError(f"{len(paragraphs)} paragraph numbers for {count} sentences")
     if not paragraphs:
         return None
     distinct = len(set(paragraphs))
-    if distinct < 2 or count < MIN_PARAGRAPH_SIZE * distinct:
+    if distinct < 2 or distinct == count:
         return None
     return [k == 0 or k == count or paragraphs[k - 1] != paragraphs[k] for k in range(count + 1)]
 
@@ -127,6 +130,8 @@ class _Scorer:
         self.weights = feature_weights(sf + tf)
         self.src_groups = self._groups(sf)
         self.tgt_groups = self._groups(tf)
+        self.src_numbers = self._numbers(sf)
+        self.tgt_numbers = self._numbers(tf)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
         self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
 
@@ -140,6 +145,16 @@ class _Scorer:
                 union = frozenset().union(*feats[k : k + d])
                 row.append((union, sum(w[f] for f in union)))
             out.append(row)
+        return out
+
+    @staticmethod
+    def _numbers(feats: list[set[str]]) -> list[list[frozenset[str]]]:
+        """numbers[d][k]: the numbers of sentences k..k+d-1 (single digits, often spelled
+        out by translators, left aside)."""
+        own = [frozenset(f for f in fs if f.startswith("N:") and len(f) > 3) for fs in feats]
+        out: list[list[frozenset[str]]] = [[]]
+        for d in (1, 2, 3):
+            out.append([frozenset().union(*own[k : k + d]) for k in range(len(own) - d + 1)])
         return out
 
     def cost(self, kind: int, i: int, j: int) -> float:
@@ -159,6 +174,11 @@ class _Scorer:
                     w = self.weights
                     sim = 2.0 * sum(w[f] for f in common) / (wa + wb)
             cost -= EVIDENCE_WEIGHT * sim
+            if not sim:
+                cost += NO_EVIDENCE
+            ns, nt = self.src_numbers[di][i - di], self.tgt_numbers[dj][j - dj]
+            if ns or nt:
+                cost += NUMBER_MISMATCH * len(ns ^ nt) / len(ns | nt)
         sb = self.sb
         if sb is not None and di and dj:
             cost += self._paragraph_cost(i, j)
