@@ -137,6 +137,7 @@ def bench_search(path: Path, sources: list[str], maker: SentenceMaker, queries: 
     index.search(texts[0][1], minimum=50)  # warm up
     fast, slow = [], []
     recall: dict[str, list[int]] = {"fuzzy": [0, 0], "new": [0, 0]}
+    by_band: dict[str, list[int]] = {"75% and up": [0, 0], "50-74%": [0, 0]}
     for kind, text in texts:
         started = time.perf_counter()
         found = index.search(text, minimum=50, limit=5)
@@ -146,8 +147,12 @@ def bench_search(path: Path, sources: list[str], maker: SentenceMaker, queries: 
         slow.append(time.perf_counter() - started)
         truth = min(99, int(best[1])) if keys[best[2]] != fuzzy_key(text) else 100
         if truth >= 50:
+            hit = bool(found) and found[0].score >= truth
             recall[kind][1] += 1
-            recall[kind][0] += bool(found) and found[0].score >= truth
+            recall[kind][0] += hit
+            band = by_band["75% and up" if truth >= 75 else "50-74%"]
+            band[1] += 1
+            band[0] += hit
     fast_ms, slow_ms = statistics.median(fast) * 1000, statistics.median(slow) * 1000
     p90 = sorted(fast)[int(len(fast) * 0.9)] * 1000
     print(f"search, {len(sources):,} entries, {len(texts)} queries of ~25 words (minimum 50%):")
@@ -156,6 +161,8 @@ def bench_search(path: Path, sources: list[str], maker: SentenceMaker, queries: 
     for kind, (hit, total) in recall.items():
         label = "near-duplicate queries" if kind == "fuzzy" else "queries with no near-duplicate"
         print(f"  recall of the best score, {label}: {hit}/{total} = {hit / max(total, 1):.3f}")
+    for band, (hit, total) in by_band.items():
+        print(f"  recall of the best score, true best {band}: {hit}/{total}")
     hit, total = (sum(v) for v in zip(*recall.values()))
     print(f"  recall overall: {hit}/{total} = {hit / max(total, 1):.3f}")
     db.close()

@@ -151,7 +151,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
-    """Translation memory (with a full-text index for fuzzy search), glossary, QA dismissals."""
+    """Translation memory (with a full-text index for fuzzy search), glossary, QA dismissals.
+
+    Also indexes the units joined into a bead, which approving and realigning look up.
+    """
+    db.execute(
+        "CREATE INDEX idx_units_joined_to ON units (joined_to) WHERE joined_to IS NOT NULL"
+    )
     db["memory"].create(
         {
             "id": int,
