@@ -21,8 +21,12 @@ def test_cli_reference_is_up_to_date():
 
 
 def test_two_set_up_commands():
-    blocks = re.findall(r"```\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    set_up = [line for block in blocks for line in block.splitlines() if "pip install" in line]
+    set_up, fenced = [], False
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif fenced and "pip install" in line:
+            set_up.append(line)
     assert set_up == [
         "pip install -e . && python manage.py sync",
         "pip install -e '.[test]' && python -m pytest",
