@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from tool.db.connection import open_database
 
 DATA = Path(__file__).parent / "data"
 PROJECT = Path(__file__).parent.parent
+# The design and evaluation data beside the project (../shared), as on CI machines.
+SHARED = Path(os.environ.get("DESK_SHARED", PROJECT.parent / "shared"))
+INTEROP_KIT = Path(os.environ.get("INTEROP_KIT", SHARED / "interop"))
 
 
 @pytest.fixture

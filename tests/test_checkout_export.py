@@ -52,3 +52,41 @@ def test_checkout_export_with_nothing_to_check_out_writes_nothing(desk, tmp_path
     result = desk("checkout", "budget", "--lang", "en", "--export", "po", "-o", out, user="tom")
     assert result.exit_code == 0
     assert not out.exists()
+
+
+TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+    'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ro" '
+    'datatype="plaintext"/><body><tu><tuv xml:lang="ro"><seg>Bugetul pe 2025, aprobat</seg>'
+    '</tuv><tuv xml:lang="en"><seg>The 2025 budget, approved</seg></tuv></tu></body></tmx>'
+)
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff"])
+def test_work_files_offer_memory_matches(desk, tmp_path, fmt):
+    memory = tmp_path / "memory.tmx"
+    memory.write_text(TMX, encoding="utf-8")
+    assert desk("memory", "import", memory, user="ana").exit_code == 0
+    out = tmp_path / f"work.{fmt}"
+    desk("checkout", "budget", "--lang", "en", "--count", "1", "--export", fmt, "-o", out,
+         user="tom")  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    if fmt == "po":
+        assert "# memory 100%: The 2025 budget, approved" in text
+        assert polib.pofile(str(out))[0].msgstr == ""  # offered, not filled in
+    else:
+        assert '<alt-trans match-quality="100%" origin="translation-memory">' in text
+    result = desk("import-work", out, user="tom")  # the offers do not count as translations
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.interop
+def test_work_xliff_with_matches_passes_the_schema(desk, tmp_path):
+    from tests.test_interop import run_checker
+
+    memory = tmp_path / "memory.tmx"
+    memory.write_text(TMX, encoding="utf-8")
+    desk("memory", "import", memory, user="ana")
+    out = tmp_path / "work.xlf"
+    desk("checkout", "budget", "--lang", "en", "--export", "xliff", "-o", out, user="tom")
+    assert "RESULT: OK" in run_checker(out)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from test_formats_sample import DATA, populate
 
+from tests.conftest import INTEROP_KIT
 from tool.errors import InputError
 from tool.formats.tmx import TmxEntry, read_tmx, tmx_date
 from tool.formats.xml import parse_xml
 from tool.services.exports import export_article
 
-KIT = Path(os.environ.get("INTEROP_KIT", "/work/shared/interop"))
+KIT = INTEROP_KIT
 GOOD = KIT / "inputs" / "good"
 BAD = KIT / "inputs" / "bad"
 

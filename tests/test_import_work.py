@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import polib
 import pytest
 from conftest import snapshot
 from lxml import etree
 from test_formats_sample import DATA, populate
 
+from tests.conftest import INTEROP_KIT
 from tool.core.normalize import normalise_text
 from tool.errors import InputError
 from tool.services.exports import export_article
 from tool.services.work_files import export_work, import_work, read_work_file
 
-INTEROP = Path(os.environ.get("INTEROP_KIT", "/work/shared/interop")) / "inputs"
+INTEROP = INTEROP_KIT / "inputs"
 NOW = "2026-01-02T03:04:05+00:00"
 
 

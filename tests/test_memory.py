@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import INTEROP_KIT
 from tool.errors import InputError, NotFoundError
 from tool.services.memory import (
     add_approved,
@@ -18,7 +18,7 @@ from tool.services.memory import (
     sync_memory,
 )
 
-INTEROP = Path("/work/shared/interop/inputs/good")
+INTEROP = INTEROP_KIT / "inputs" / "good"
 NOW = "2025-06-20T10:00:00.000000Z"
 
 

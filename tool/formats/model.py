@@ -37,6 +37,7 @@ class Entry:
     updated: str = ""
     joined: list[int] = field(default_factory=list)
     target_only: bool = False
+    matches: list[tuple[int, str, str]] = field(default_factory=list)  # memory: score, src, tgt
 
 
 @dataclass

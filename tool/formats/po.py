@@ -61,7 +61,12 @@ def _po_entry(entry: Entry, doc: Document) -> polib.POEntry:
         msgstr=entry.target,
         occurrences=[(doc.article_id, str(entry.paragraph))],
         comment=info_line(entry),
-        tcomment=(entry.comment or "").replace("\r\n", "\n").replace("\r", "\n"),
+        tcomment="\n".join(
+            [
+                *filter(None, [(entry.comment or "").replace("\r\n", "\n").replace("\r", "\n")]),
+                *(f"memory {score}%: {target}" for score, _, target in entry.matches),
+            ]
+        ),
     )
     if entry.status == "needs_review":
         item.flags.append("fuzzy")

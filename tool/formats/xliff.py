@@ -100,6 +100,12 @@ def _trans_unit(entry: Entry, doc: Document) -> etree._Element:
             unit, _q("note"), {"from": entry.reviewer or "editor"}
         ).text = entry.comment
     etree.SubElement(unit, _q("note"), {"from": TOOL}).text = info_line(entry)
+    for score, match_source, match_target in entry.matches:
+        alt = etree.SubElement(
+            unit, _q("alt-trans"), {"match-quality": f"{score}%", "origin": "translation-memory"}
+        )
+        etree.SubElement(alt, _q("source"), {XML_LANG: doc.source_lang}).text = match_source
+        etree.SubElement(alt, _q("target"), {XML_LANG: doc.target_lang}).text = match_target
     return unit
 
 

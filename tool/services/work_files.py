@@ -29,6 +29,7 @@ from tool.formats.xliff import export_xliff, work_from_xliff12
 from tool.formats.xliff2 import export_xliff2, work_from_xliff2
 from tool.formats.xml import detect_encoding, local, parse_xml
 from tool.services.exports import load_document
+from tool.services.memory import MemoryIndex
 from tool.services.users import TRANSLATING_ROLES, require_user
 from tool.services.workflow import TRANSITIONS, change_unit, get_unit
 
@@ -94,6 +95,7 @@ def export_work(
     for article_id in dict.fromkeys(r["article_id"] for r in rows):
         doc = load_document(db, article_id, lang)
         doc.entries = [e for e in doc.pairs if e.unit_id in wanted]
+        _add_memory_matches(db, doc)
         docs.append(doc)
     if format_.name == "po":
         project = docs[0].article_id if len(docs) == 1 else "translation-desk"
@@ -101,6 +103,24 @@ def export_work(
     if format_.name == "xliff":
         return export_xliff(docs)
     return export_xliff2(docs)
+
+
+def _add_memory_matches(db: sqlite_utils.Database, doc: Document) -> None:
+    """Attach the best memory matches to each entry, for the CAT tool to offer."""
+    index = MemoryIndex(db, doc.source_lang, doc.target_lang)
+    previous = dict(
+        db.execute(
+            "SELECT s.id, (SELECT p.text FROM segments p WHERE p.article_id = s.article_id "
+            "AND p.obsolete = 0 AND p.seq < s.seq ORDER BY p.seq DESC LIMIT 1) "
+            "FROM segments s WHERE s.article_id = ?",
+            [doc.article_id],
+        ).fetchall()
+    )
+    for entry in doc.entries:
+        found = index.search(
+            entry.source, previous=previous.get(entry.segment_id), minimum=75, limit=3
+        )
+        entry.matches = [(m.score, m.source, m.target) for m in found]
 
 
 def import_work(
