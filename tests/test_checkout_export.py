@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polib
 import pytest
 
@@ -90,3 +92,16 @@ def test_work_xliff_with_matches_passes_the_schema(desk, tmp_path):
     out = tmp_path / "work.xlf"
     desk("checkout", "budget", "--lang", "en", "--export", "xliff", "-o", out, user="tom")
     assert "RESULT: OK" in run_checker(out)
+
+
+def test_checkout_lists_the_best_memory_match(desk, tmp_path):
+    memory = tmp_path / "memory.tmx"
+    memory.write_text(TMX, encoding="utf-8")
+    desk("memory", "import", memory, user="ana")
+    result = desk("checkout", "budget", "--lang", "en", "--count", "2", user="tom")
+    header, _, first, second = result.output.splitlines()[1:5]
+    assert header.split()[-1] == "memory"
+    assert first.endswith("100% The 2025 budget, approved")
+    assert "%" not in second
+    data = json.loads(desk("mine", "--json", user="tom").output)
+    assert data["checked_out"][0]["id"] == 1

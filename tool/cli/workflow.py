@@ -24,6 +24,7 @@ from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
 from tool.services.leases import renew as renew_units
 from tool.services.leases import returned_units
+from tool.services.memory import best_match_by_unit
 from tool.services.progress import history as unit_history
 from tool.services.progress import status as desk_status
 from tool.services.qa import check_unit
@@ -64,7 +65,9 @@ def short(text: str | None, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def unit_table(rows: list[dict[str, Any]], *, with_text: bool = False) -> None:
+def unit_table(
+    rows: list[dict[str, Any]], *, with_text: bool = False, memory: bool = False
+) -> None:
     shown = [
         {
             **row,
@@ -75,7 +78,13 @@ def unit_table(rows: list[dict[str, Any]], *, with_text: bool = False) -> None:
         for row in rows
     ]
     columns = ["id", "article", "seq", "lang", "status", "source"]
-    print_table(shown, columns + (["text", "until"] if with_text else []))
+    columns += ["text", "until"] if with_text else []
+    if memory and any(row.get("memory") for row in rows):
+        for row, show in zip(rows, shown):
+            match = row.get("memory")
+            show["memory"] = f"{match['score']}% {short(match['target'], 40)}" if match else ""
+        columns.append("memory")
+    print_table(shown, columns)
 
 
 # --- check-outs ------------------------------------------------------------------------
@@ -137,6 +146,10 @@ def checkout(
         unit_ids=parse_ids(unit_specs) or None,
         hours=hours,
     )
+    matches = best_match_by_unit(state.db, [u["id"] for u in result.units])
+    for unit in result.units:
+        match = matches.get(unit["id"])
+        unit["memory"] = {"score": match.score, "target": match.target} if match else None
     written = None
     if export_format and result.units:
         data = export_work(state.db, [u["id"] for u in result.units], result.lang, export_format)
@@ -155,7 +168,7 @@ def checkout(
         f"checked out {plural(len(result.units))} in {result.lang} "
         f"until {when(result.expires_at)}{created}"
     )
-    unit_table(result.units)
+    unit_table(result.units, memory=True)
     if written:
         click.echo(f"wrote {written}: translate it, then bring it back with import-work")
 

@@ -246,6 +246,31 @@ def best_matches(
     )
 
 
+def best_match_by_unit(
+    db: sqlite_utils.Database, unit_ids: Iterable[int], *, minimum: int = 75
+) -> dict[int, Match]:
+    """The best memory match of each unit's source (units without one are left out)."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    rows = db.execute(
+        "SELECT u.id, u.lang, a.lang, s.text, (SELECT p.text FROM segments p "
+        "WHERE p.article_id = s.article_id AND p.obsolete = 0 AND p.seq < s.seq "
+        "ORDER BY p.seq DESC LIMIT 1) FROM units u JOIN segments s ON s.id = u.segment_id "
+        f"JOIN articles a ON a.id = s.article_id WHERE u.id IN ({','.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    indexes: dict[tuple[str, str], MemoryIndex] = {}
+    found: dict[int, Match] = {}
+    for unit_id, target_lang, source_lang, source, previous in rows:
+        pair = (source_lang, target_lang)
+        index = indexes.setdefault(pair, MemoryIndex(db, *pair))
+        matches = index.search(source, previous=previous, minimum=minimum, limit=1)
+        if matches:
+            found[unit_id] = matches[0]
+    return found
+
+
 # Adding pairs -------------------------------------------------------------------------
 
 
