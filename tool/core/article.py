@@ -151,16 +151,21 @@ def write_article(article: Article) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def read_text_file(path: Path) -> str:
-    """Read a UTF-8 file, naming the first line that is not UTF-8 in the error."""
+def read_file_bytes(path: Path) -> bytes:
+    """A file's bytes; a missing or unreadable file is one clear InputError."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 file, naming the first line that is not UTF-8 in the error."""
+    data = read_file_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

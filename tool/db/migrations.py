@@ -155,9 +155,7 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
 
     Also indexes the units joined into a bead, which approving and realigning look up.
     """
-    db.execute(
-        "CREATE INDEX idx_units_joined_to ON units (joined_to) WHERE joined_to IS NOT NULL"
-    )
+    db.execute("CREATE INDEX idx_units_joined_to ON units (joined_to) WHERE joined_to IS NOT NULL")
     db["memory"].create(
         {
             "id": int,

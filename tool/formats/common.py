@@ -22,16 +22,9 @@ def read_input(source: str | bytes, label: str | None = None) -> tuple[bytes, st
     """Bytes and a name for messages from a path or bytes."""
     from pathlib import Path
 
-    from tool.errors import InputError
+    from tool.core.article import read_file_bytes
 
     if isinstance(source, bytes):
         return source, label or "<input>"
     path = Path(source)
-    try:
-        return path.read_bytes(), label or str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    return read_file_bytes(path), label or str(path)

@@ -8,7 +8,6 @@ ones become obsolete (hidden, kept, restorable); new ones are added.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from tool.core.normalize import count_words
 from tool.db.connection import transaction
 from tool.errors import ConflictError, NotFoundError
 from tool.services.users import REVIEWING_ROLES, require_user
+from tool.services.workflow import write_event
 
 # Statuses whose units hold work that a source change puts back into review.
 REVIEWABLE = ("translated", "approved", "rejected", "needs_review")
@@ -223,19 +223,8 @@ def _mark_units(
         if review and unit["status"] in REVIEWABLE:
             new_status = "needs_review"
             db["units"].update(unit["id"], {"status": new_status, "updated_at": now})
-        db["events"].insert(
-            {
-                "unit_id": unit["id"],
-                "at": now,
-                "user": user,
-                "action": action,
-                "old_status": unit["status"],
-                "new_status": new_status,
-                "old_text": unit["text"],
-                "new_text": unit["text"],
-                "comment": "",
-                "detail": json.dumps(detail, ensure_ascii=False),
-            }
+        write_event(
+            db, unit, at=now, user=user, action=action, new_status=new_status, detail=detail
         )
 
 

@@ -25,6 +25,7 @@ from tool.errors import InputError, NotFoundError
 from tool.services.importer import content_hash, find_article_files, prepare_article
 from tool.services.lexicon_store import load_lexicon
 from tool.services.users import REVIEWING_ROLES, require_user
+from tool.services.workflow import write_event
 
 
 @dataclass(frozen=True)
@@ -337,19 +338,13 @@ def _write_unit(
             "updated_at": now,
         },
     )
-    db["events"].insert(
-        {
-            "unit_id": unit["id"],
-            "at": now,
-            "user": user,
-            "action": action,
-            "old_status": unit["status"],
-            "new_status": proposal.status,
-            "old_text": unit["text"],
-            "new_text": proposal.text,
-            "comment": "",
-            "detail": json.dumps(
-                {"bead": proposal.bead, "confidence": proposal.confidence, "file": str(item.path)}
-            ),
-        }
+    write_event(
+        db,
+        unit,
+        at=now,
+        user=user,
+        action=action,
+        new_status=proposal.status,
+        new_text=proposal.text,
+        detail={"bead": proposal.bead, "confidence": proposal.confidence, "file": str(item.path)},
     )
