@@ -200,7 +200,8 @@ def write_exports(
     """Write one file per article into ``out_dir`` (default exports/<lang>/).
 
     HTML also gets an index.html; TMX also gets all.tmx, every article streamed into one
-    memory file. Finished articles (``article``) with nothing approved are skipped.
+    memory file. Articles with no pair to write (``article``, ``tmx``: nothing approved,
+    by default) are skipped.
     """
     lang = validate_lang(lang)
     format_ = get_format(fmt)
@@ -214,8 +215,10 @@ def write_exports(
     with contextlib.ExitStack() as stack:
         memory: TmxWriter | None = None
         for doc in iter_documents(db, lang, ids, chosen):
-            if format_.name == "article" and not any(e.target for e in doc.pairs):
-                result.skipped.append(doc.article_id)  # no empty translations/ files for sync
+            if format_.name in ("article", "tmx") and not any(e.target for e in doc.pairs):
+                # Nothing to publish (e.g. nothing approved yet): no empty translations/ file
+                # for sync to pick up, no memory file without a single pair.
+                result.skipped.append(doc.article_id)
                 continue
             path = folder / file_name(format_, doc.article_id)
             _write(path, format_.export(doc))
