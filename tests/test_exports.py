@@ -39,10 +39,23 @@ def test_article_format_goes_to_translations(run, sample, tmp_path):
     assert run("export", "budget", "--lang", "en", "--format", "article").exit_code == 0
     article = parse_article((tmp_path / "translations" / "en" / "budget.md").read_text())
     assert len(article.blocks) == 2  # approved bead + target-only credit
+    path = tmp_path / "translations" / "en" / "budget.md"
+    before = path.read_text()
+    refused = run("export", "budget", "--lang", "en", "--format", "article",
+                  "--include-unapproved")  # fmt: skip
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: {path} exists and differs from the desk's version: use --force to replace "
+        "it, or -o to write elsewhere\n"
+    )
+    assert path.read_text() == before  # a delivered translation is never replaced silently
     assert run("export", "budget", "--lang", "en", "--format", "article",
-               "--include-unapproved").exit_code == 0  # fmt: skip
-    article = parse_article((tmp_path / "translations" / "en" / "budget.md").read_text())
+               "--include-unapproved", "--force").exit_code == 0  # fmt: skip
+    article = parse_article(path.read_text())
     assert len(article.blocks) == 5
+    kept = run("export", "--all", "--lang", "en", "--format", "article")
+    assert f"kept {path}: it differs from the desk's version (--force replaces it)" in kept.output
+    assert len(parse_article(path.read_text()).blocks) == 5
 
 
 def test_all_writes_one_file_per_article_and_an_index(run, sample, tmp_path):

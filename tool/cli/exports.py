@@ -46,6 +46,11 @@ from tool.services.work_files import import_work
     is_flag=True,
     help="With --format article: use every translation, not just approved ones.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --format article: replace a translations/ file that differs.",
+)
 @json_option
 @pass_state
 def export_(
@@ -57,6 +62,7 @@ def export_(
     output: str | None,
     statuses: tuple[str, ...],
     include_unapproved: bool,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Export an article (or --all) for reading, for other tools, or as finished text.
@@ -66,7 +72,14 @@ def export_(
     """
     chosen = STATUSES if include_unapproved and not statuses else statuses
     result = export(
-        state.db, lang, fmt, article=article_id, every=every, output=output, statuses=chosen
+        state.db,
+        lang,
+        fmt,
+        article=article_id,
+        every=every,
+        output=output,
+        statuses=chosen,
+        force=force,
     )
     if as_json:
         print_json(asdict(result))
@@ -75,6 +88,8 @@ def export_(
         click.echo(f"wrote {path}")
     for article_id in result.skipped:
         click.echo(f"skipped {article_id}: nothing approved to publish")
+    for path in result.kept:
+        click.echo(f"kept {path}: it differs from the desk's version (--force replaces it)")
 
 
 @cli.command("import-work")

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from tool.core.locale import validate_lang
 from tool.db.connection import project_root
-from tool.errors import InputError, ToolError
+from tool.errors import ConflictError, InputError, ToolError
 from tool.formats import FORMATS, file_name, get_format
 from tool.formats.delimited import export_rows
 from tool.formats.html import render_index
@@ -38,6 +38,7 @@ class ExportResult:
     articles: int = 0
     entries: int = 0
     skipped: list[str] = field(default_factory=list)  # articles with nothing to publish
+    kept: list[str] = field(default_factory=list)  # finished articles not overwritten
 
 
 def check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
@@ -196,6 +197,7 @@ def write_exports(
     articles: Iterable[str] | None = None,
     *,
     statuses: Iterable[str] | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write one file per article into ``out_dir`` (default exports/<lang>/).
 
@@ -221,7 +223,11 @@ def write_exports(
                 result.skipped.append(doc.article_id)
                 continue
             path = folder / file_name(format_, doc.article_id)
-            _write(path, format_.export(doc))
+            data = format_.export(doc)
+            if not force and _replaces_other_text(path, data, format_):
+                result.kept.append(str(path))
+                continue
+            _write(path, data)
             result.files.append(str(path))
             result.articles += 1
             result.entries += len(doc.entries)
@@ -312,6 +318,11 @@ def _any_source_lang(db: sqlite_utils.Database, lang: str) -> str:
     return row[0] if row else "ro"
 
 
+def _replaces_other_text(path: Path, data: bytes, format_: Any) -> bool:
+    """Would writing a finished article replace a different file (a translator's own)?"""
+    return format_.name == "article" and path.exists() and path.read_bytes() != data
+
+
 def _write(path: Path, data: bytes) -> None:
     """Write a file whole: to a temporary name, then renamed over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -329,8 +340,13 @@ def export(
     every: bool = False,
     output: str | Path | None = None,
     statuses: Iterable[str] | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """What the export command does: one article to a file, or --all to a folder or file."""
+    """What the export command does: one article to a file, or --all to a folder or file.
+
+    A finished article (``article``) never silently replaces a different file, such as the
+    translation a translator delivered: without ``force`` it is kept and reported.
+    """
     if bool(article) == every:
         raise ToolError("give an article id or --all (not both)")
     format_ = get_format(fmt)
@@ -339,12 +355,17 @@ def export(
         out = Path(output) if output else None
         if out is not None and out.suffix and not out.is_dir():
             return write_combined(db, lang, format_.name, out, statuses=statuses)
-        return write_exports(db, lang, format_.name, out, statuses=statuses)
+        return write_exports(db, lang, format_.name, out, statuses=statuses, force=force)
     assert article is not None
     data = export_article(db, article, lang, format_.name, statuses=statuses)
     out = Path(output) if output else default_folder(format_.name, lang)
     if output is None or out.is_dir():
         out = out / file_name(format_, article)
+    if not force and _replaces_other_text(out, data, format_):
+        raise ConflictError(
+            f"{out} exists and differs from the desk's version: use --force to replace it, "
+            "or -o to write elsewhere"
+        )
     _write(out, data)
     return ExportResult(format_.name, lang, [str(out)], 1, 0)
 
