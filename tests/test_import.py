@@ -125,3 +125,27 @@ def test_edited_original_is_updated(run, db_path, articles_dir):
     assert result.exit_code == 0
     assert "updated    storm" in result.output
     assert "~ Vântul a atins 90 km/h.\n    → Vântul a atins 95 km/h." in result.output
+
+
+def test_a_translation_given_to_import_is_refused(run, db_path, articles_dir):
+    run("import", articles_dir / "storm.md")
+    before = snapshot(db_path)
+    translation = articles_dir / "storm.en.md"
+    translation.write_text(
+        "---\nid: storm\nlang: en\noriginal: storm\n---\n\nStorm in Constanța.\n", encoding="utf-8"
+    )
+    result = run("import", translation)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {translation}: this is a translation of 'storm'; "
+        "import it with import-translation\n"
+    )
+    translation.write_text(
+        "---\nid: storm\nlang: en\n---\n\nStorm in Constanța.\n", encoding="utf-8"
+    )
+    result = run("import", translation)
+    assert result.stderr == (
+        f"Error: {translation}: article 'storm' is written in ro, this file is in en "
+        "(a translation? use import-translation)\n"
+    )
+    assert snapshot(db_path) == before

@@ -105,6 +105,11 @@ def prepare_article(
 def prepare_original(path: Path, **meta: str) -> PreparedArticle:
     """Read and check one original article file."""
     _, clean, sentences = prepare_article(path, **meta)
+    if clean.get("original"):
+        raise InputError(
+            f"{path}: this is a translation of {clean['original']!r}; "
+            "import it with import-translation"
+        )
     return PreparedArticle(path, clean, sentences, content_hash(clean, sentences))
 
 
@@ -146,7 +151,14 @@ def _store_original(
     db: sqlite_utils.Database, item: PreparedArticle, user: str, dry_run: bool
 ) -> ImportResult:
     words = sum(count_words(s.text) for s in item.sentences)
-    existing = db.execute("SELECT content_hash FROM articles WHERE id = ?", [item.id]).fetchone()
+    existing = db.execute(
+        "SELECT content_hash, lang FROM articles WHERE id = ?", [item.id]
+    ).fetchone()
+    if existing is not None and existing[1] != item.lang:
+        raise InputError(
+            f"{item.path}: article {item.id!r} is written in {existing[1]}, this file is in "
+            f"{item.lang} (a translation? use import-translation)"
+        )
     result = ImportResult(item.id, str(item.path), "imported", len(item.sentences), words)
     if existing is not None and existing[0] == item.content_hash:
         result.action = "unchanged"
