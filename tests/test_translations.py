@@ -181,3 +181,64 @@ def test_realign_merge_and_split_with_history(db, corpus):
     db["units"].update(first, {"status": "approved"})
     with pytest.raises(Exception, match="approved"):
         realign(db, first, "merge-next", "ed")
+
+
+def _tiff_bead(db):
+    """The TIFF sample's first paragraph: two Romanian sentences, one English sentence."""
+    head, member = db.query(
+        "SELECT u.* FROM units u JOIN segments s ON s.id = u.segment_id "
+        "WHERE s.article_id = 'tiff-cluj-2025' AND s.paragraph = 1 ORDER BY s.seq"
+    )
+    assert member["joined_to"] == head["id"]
+    return head, member
+
+
+def test_editing_one_sentence_of_a_merged_bead_reopens_the_whole_bead(db, corpus):
+    imported(db, corpus, "tiff-cluj-2025")
+    head, member = _tiff_bead(db)
+    db.execute(
+        "UPDATE units SET status = 'approved' WHERE id IN (?, ?)", [head["id"], member["id"]]
+    )
+    path = corpus / "originals" / "ro" / "tiff-cluj-2025.md"
+    path.write_text(path.read_text().replace("peste 140.000", "peste 150.000"), encoding="utf-8")
+    import_originals(db, [path])
+    head, member = _tiff_bead(db)
+    assert (head["status"], member["status"]) == ("needs_review", "needs_review")
+
+
+def test_removing_the_sentence_that_holds_a_bead_text_hands_it_to_the_next(db, corpus):
+    imported(db, corpus, "tiff-cluj-2025")
+    head, member = _tiff_bead(db)
+    path = corpus / "originals" / "ro" / "tiff-cluj-2025.md"
+    text = path.read_text()
+    first = "Festivalul Internațional de Film Transilvania (TIFF) s-a încheiat duminică, "
+    first += "la Cluj-Napoca, după zece zile de proiecții. "
+    assert first in text
+    path.write_text(text.replace(first, ""), encoding="utf-8")
+    import_originals(db, [path])
+    survivor = db["units"].get(member["id"])
+    assert survivor["joined_to"] is None and survivor["text"] == head["text"]
+    assert survivor["status"] == "needs_review"
+    live = [p for p in article_pairs(db, "tiff-cluj-2025", "en") if p["unit_id"] == member["id"]]
+    assert live[0]["target"] == head["text"]
+    assert check(db).ok
+
+
+def test_realign_respects_languages_leases_and_refuses_an_empty_split(db, corpus, run):
+    imported(db, corpus, "tiff-cluj-2025")
+    head, _ = _tiff_bead(db)
+    run("user", "add", "ana", "--role", "admin", user="ana")
+    run("user", "add", "ivan", "--role", "editor", "--lang", "ru", user="ana")
+    run("user", "add", "tom", "--role", "translator", "--lang", "en", user="ana")
+    with pytest.raises(Exception, match="ivan"):
+        realign(db, head["id"], "merge-next", "ivan")  # not an English editor
+    with pytest.raises(Exception, match="one sentence for its 2 segments; nothing to split"):
+        realign(db, head["id"], "split", "ana")
+    following = db.execute(
+        "SELECT u.id FROM units u JOIN segments s ON s.id = u.segment_id "
+        "WHERE s.article_id = 'tiff-cluj-2025' AND s.paragraph = 2 ORDER BY s.seq LIMIT 1"
+    ).fetchone()[0]
+    db.execute("UPDATE units SET status = 'needs_review' WHERE id = ?", [following])
+    assert run("checkout", "--units", str(following), "--lang", "en", user="tom").exit_code == 0
+    with pytest.raises(Exception, match=f"unit {following} is checked out by tom"):
+        realign(db, head["id"], "merge-next", "ana")

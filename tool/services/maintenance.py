@@ -103,6 +103,18 @@ INVARIANTS: list[tuple[str, str]] = [
         "OR h.lang != u.lang OR su.article_id != sh.article_id)",
     ),
     (
+        "unit {0} is joined to unit {1} but has status {2!r}, the bead has {3!r}",
+        "SELECT u.id, h.id, u.status, h.status FROM units u JOIN units h ON h.id = u.joined_to "
+        "JOIN segments su ON su.id = u.segment_id JOIN segments sh ON sh.id = h.segment_id "
+        "WHERE u.status != h.status AND su.obsolete = 0 AND sh.obsolete = 0",
+    ),
+    (
+        "unit {0}'s segment is live but its bead's head, unit {1}, is obsolete",
+        "SELECT u.id, h.id FROM units u JOIN units h ON h.id = u.joined_to "
+        "JOIN segments su ON su.id = u.segment_id JOIN segments sh ON sh.id = h.segment_id "
+        "WHERE su.obsolete = 0 AND sh.obsolete = 1",
+    ),
+    (
         "event {0} points to missing unit {1}",
         "SELECT e.id, e.unit_id FROM events e LEFT JOIN units u ON u.id = e.unit_id "
         "WHERE u.id IS NULL",

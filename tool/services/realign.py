@@ -34,8 +34,8 @@ def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) 
     if operation not in OPERATIONS:
         raise InputError(f"unknown realign operation {operation!r}")
     with transaction(db):
-        require_user(db, user, roles=REVIEWING_ROLES)
         unit = _unit(db, unit_id)
+        require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
         head = _unit(db, unit["joined_to"]) if unit["joined_to"] else unit
         changes: dict[int, dict[str, Any]] = {}
         if operation == "merge-next":
@@ -53,6 +53,11 @@ def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) 
                 )
             _refuse_approved(head, *members)
             changes.update(_split(db, head, members))
+            if all(changes[m["id"]].get("joined_to") == head["id"] for m in members):
+                raise ConflictError(
+                    f"the translation of unit {head['id']} is one sentence for its "
+                    f"{len(members) + 1} segments; nothing to split (edit it instead)"
+                )
         else:
             step = +1 if operation == "move-last-to-next" else -1
             neighbour = _neighbour_head(db, head, step)
@@ -68,8 +73,24 @@ def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) 
                 neighbour_text = _join(neighbour["text"], moved)
             changes[head["id"]] = {"text": " ".join(kept)}
             changes[neighbour["id"]] = {"text": neighbour_text}
+        _refuse_leased(db, changes, user)
         _apply(db, changes, operation, user)
     return RealignResult(operation, sorted(changes))
+
+
+def _refuse_leased(db: sqlite_utils.Database, changes: dict[int, Any], user: str) -> None:
+    """A unit someone else has checked out is theirs to change until the lease ends."""
+    marks = ",".join("?" * len(changes))
+    row = db.execute(
+        f"SELECT unit_id, user, expires_at FROM leases WHERE unit_id IN ({marks}) "
+        "AND user != ? AND expires_at > ? LIMIT 1",
+        [*changes, user, stamp()],
+    ).fetchone()
+    if row:
+        raise ConflictError(
+            f"unit {row[0]} is checked out by {row[1]} until {row[2][:16].replace('T', ' ')} "
+            "UTC; realign it once they submit or release it"
+        )
 
 
 def _unit(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:

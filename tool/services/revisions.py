@@ -124,6 +124,7 @@ def apply_revision(
         _mark_units(
             db, segment["id"], "obsolete", user, now, {"source": segment["text"]}, review=False
         )
+        _reopen_bead_without(db, segment["id"], user, now)
     db["segments"].insert_all(segment_row(article_id, j, sentences[j], now) for j in match.added)
     _move_target_only(db, article_id, [s["seq"] for s in old], new_seq_of_old)
 
@@ -217,15 +218,75 @@ def _mark_units(
     *,
     review: bool,
 ) -> None:
-    """Record a source event on every unit of a segment; with review, reopen their work."""
+    """Record a source event on every unit of a segment; with review, reopen their work.
+
+    A unit merged into a bead shares the bead's translation and status, so reopening
+    reopens the whole bead (its head and every unit joined to it).
+    """
     for unit in list(db.query("SELECT * FROM units WHERE segment_id = ?", [segment_id])):
-        new_status = unit["status"]
-        if review and unit["status"] in REVIEWABLE:
-            new_status = "needs_review"
-            db["units"].update(unit["id"], {"status": new_status, "updated_at": now})
-        write_event(
-            db, unit, at=now, user=user, action=action, new_status=new_status, detail=detail
+        bead = _bead_units(db, unit) if review else [unit]
+        for member in bead:
+            new_status = member["status"]
+            if review and member["status"] in REVIEWABLE:
+                new_status = "needs_review"
+                db["units"].update(member["id"], {"status": new_status, "updated_at": now})
+            write_event(
+                db, member, at=now, user=user, action=action, new_status=new_status, detail=detail
+            )
+
+
+def _bead_units(db: sqlite_utils.Database, unit: dict[str, Any]) -> list[dict[str, Any]]:
+    """The units of ``unit``'s bead: its head first, then the units joined to it."""
+    head_id = unit["joined_to"] or unit["id"]
+    return list(
+        db.query(
+            "SELECT * FROM units WHERE id = ? OR joined_to = ? ORDER BY joined_to IS NOT NULL, id",
+            [head_id, head_id],
         )
+    )
+
+
+def _reopen_bead_without(db: sqlite_utils.Database, segment_id: int, user: str, now: str) -> None:
+    """A bead lost one of its segments: its translation needs review, and if the lost
+    segment held the bead's text, the first surviving segment takes it over."""
+    for unit in list(db.query("SELECT * FROM units WHERE segment_id = ?", [segment_id])):
+        live = [
+            u
+            for u in _bead_units(db, unit)
+            if u["id"] != unit["id"]
+            and db.execute(
+                "SELECT obsolete FROM segments WHERE id = ?", [u["segment_id"]]
+            ).fetchone()[0]
+            == 0
+        ]
+        if not live:
+            continue
+        head = (
+            live[0]
+            if unit["joined_to"] is None
+            else next((u for u in live if u["joined_to"] is None), live[0])
+        )
+        for member in live:
+            change: dict[str, Any] = {"updated_at": now}
+            if member["status"] in REVIEWABLE:
+                change["status"] = "needs_review"
+            if member["id"] == head["id"]:
+                change["joined_to"] = None
+                if unit["joined_to"] is None:  # the removed segment held the text
+                    change["text"] = unit["text"]
+            else:
+                change["joined_to"] = head["id"]
+            db["units"].update(member["id"], change)
+            write_event(
+                db,
+                member,
+                at=now,
+                user=user,
+                action="bead-changed",
+                new_status=change.get("status", member["status"]),
+                new_text=change.get("text", member["text"]),
+                detail={"removed_segment": segment_id, "head": head["id"]},
+            )
 
 
 def _move_target_only(
