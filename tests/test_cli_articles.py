@@ -129,3 +129,20 @@ def test_sync_aligns_translations_and_writes_the_exports(tmp_path, run, monkeypa
     result = run("sync", "--root", root)
     assert result.exit_code == 1
     assert result.stderr == "Error: $DESK_EXPORTS: unknown export format 'pdf'\n"
+
+
+def test_text_that_is_not_utf8_is_one_clear_error(tmp_path, run):
+    """Bytes that are not UTF-8 (a misconfigured terminal or editor) never show a traceback."""
+    db = str(tmp_path / "x.db")
+    manage = [sys.executable, str(PROJECT / "manage.py"), "--db", db]
+    story = tmp_path / "story.md"
+    story.write_text("---\nid: s\nlang: ro\n---\n\nO propoziție.\n", encoding="utf-8")
+    subprocess.run([*manage, "import", str(story)], check=True, capture_output=True)
+    subprocess.run([*manage, "checkout", "s", "--lang", "en"], check=True, capture_output=True)
+    result = subprocess.run(
+        [*manage, "translate", "1", "-"], input=b"ab\xffcd", capture_output=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "Error: the text given is not valid UTF-8 (check the terminal's or editor's encoding)\n"
+    )

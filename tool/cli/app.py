@@ -28,6 +28,10 @@ class DeskGroup(click.Group):
             raise click.ClickException(str(error)) from None
         except sqlite3.OperationalError as error:
             raise click.ClickException(f"database error: {error}") from None
+        except UnicodeError:  # bytes from a terminal, editor or argument that are not UTF-8
+            raise click.ClickException(
+                "the text given is not valid UTF-8 (check the terminal's or editor's encoding)"
+            ) from None
 
 
 class DeskState:
