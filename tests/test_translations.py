@@ -242,3 +242,16 @@ def test_realign_respects_languages_leases_and_refuses_an_empty_split(db, corpus
     assert run("checkout", "--units", str(following), "--lang", "en", user="tom").exit_code == 0
     with pytest.raises(Exception, match=f"unit {following} is checked out by tom"):
         realign(db, head["id"], "merge-next", "ana")
+
+
+def test_finished_article_keeps_the_credit_line_a_paragraph_of_its_own(db, corpus, tmp_path):
+    from tool.core.article import parse_article
+    from tool.services.exports import export_article
+
+    imported(db, corpus, "buget-bucuresti-2026")
+    statuses = ["translated", "needs_review", "new"]  # as --include-unapproved
+    text = export_article(db, "buget-bucuresti-2026", "en", "article", statuses=statuses)
+    article = parse_article(text.decode("utf-8") if isinstance(text, bytes) else text)
+    assert article.blocks[-1].text == "Translated by the English desk."
+    assert article.blocks[-2].text.startswith("Councillor M. Ionescu (USR) criticised")
+    assert article.blocks[-2].text.endswith("challenge the decision in court.")

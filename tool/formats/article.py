@@ -41,7 +41,9 @@ def build_article(doc: Document) -> Article:
             meta[key] = " ".join(str(value).split())
     paragraphs: list[tuple[str, list[str]]] = []
     current: int | None = None
-    trailing = max((i for i, e in enumerate(doc.entries) if not e.target_only), default=-1) + 1
+    # Target-only lines after the last translated pair (credits) are paragraphs of their own.
+    last = (i for i, e in enumerate(doc.entries) if not e.target_only and e.target)
+    trailing = max(last, default=-1) + 1
     for index, entry in enumerate(doc.entries):
         if entry.target_only:
             if current is None or index >= trailing:  # before the body, or credits at the end
