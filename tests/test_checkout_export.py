@@ -105,3 +105,21 @@ def test_checkout_lists_the_best_memory_match(desk, tmp_path):
     assert "%" not in second
     data = json.loads(desk("mine", "--json", user="tom").output)
     assert data["checked_out"][0]["id"] == 1
+
+
+def test_an_untouched_fuzzy_entry_is_neither_submitted_nor_recredited(desk, db, tmp_path):
+    desk("checkout", "budget", "--lang", "en", "--count", "2", user="tom")
+    db.execute("UPDATE units SET text = 'Budget', translator = 'Ana', status = 'needs_review' "
+               "WHERE id = 1")  # fmt: skip
+    out = tmp_path / "work.po"
+    desk("release", "--all", user="tom")
+    desk("checkout", "--units", "1,2", "--lang", "en", "--export", "po", "-o", out, user="tom")
+    po = polib.pofile(str(out))
+    assert "fuzzy" in po[0].flags  # needs_review goes out as fuzzy, and stays so
+    po[1].msgstr = "The General Council approved the capital's budget on Thursday."
+    po.save(str(out))
+    result = desk("import-work", out, user="tom")
+    assert result.exit_code == 0, result.output
+    unit = db.execute("SELECT status, translator FROM units WHERE id = 1").fetchone()
+    assert unit == ("needs_review", "Ana")
+    assert db.execute("SELECT status FROM units WHERE id = 2").fetchone()[0] == "translated"

@@ -135,7 +135,8 @@ def import_work(
     Every entry with a translation must name a unit of ours (``<article>:<segment id>``)
     in the file's language, with the source text it was exported with; the user must
     hold a live lease on it and the status rules must allow a submission (an entry whose
-    text is unchanged needs neither). Any problem: nothing is written and the error lists
+    text is unchanged needs neither, and is left alone while the file still marks it
+    fuzzy or needing review). Any problem: nothing is written and the error lists
     the problems. Each submission is like ``submit``: status translated, the user becomes
     the translator, an ``import-work`` event, the lease released.
     """
@@ -171,8 +172,11 @@ def import_work(
             )
             continue
         held = _holds_lease(db, unit["id"], user, now)
-        if text == unit["text"] and (not held or unit["status"] in ("translated", "approved")):
-            result.unchanged += 1
+        still_unsure = item.status in ("needs_review", "new")  # fuzzy, needs-review: not done
+        if text == unit["text"] and (
+            not held or still_unsure or unit["status"] in ("translated", "approved")
+        ):
+            result.unchanged += 1  # an untouched entry: neither submitted nor re-credited
             continue
         if not held:
             problems.append((PermissionDenied, f"{where}{item.key}: {user} holds no lease on it"))
