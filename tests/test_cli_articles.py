@@ -9,7 +9,7 @@ import sys
 
 from click.testing import CliRunner
 
-from tests.conftest import DATA, PROJECT
+from tests.conftest import DATA, PROJECT, snapshot
 from tool.cli import cli
 
 
@@ -146,3 +146,20 @@ def test_text_that_is_not_utf8_is_one_clear_error(tmp_path, run):
     assert result.stderr.decode() == (
         "Error: the text given is not valid UTF-8 (check the terminal's or editor's encoding)\n"
     )
+
+
+def test_a_bad_file_anywhere_makes_sync_change_nothing(tmp_path, run, db_path):
+    root = tmp_path / "project"
+    for folder in ("originals/ro", "translations/en"):
+        (root / folder).mkdir(parents=True)
+    shutil.copy(DATA / "articles" / "budget.md", root / "originals/ro")
+    assert run("sync", "--root", root).exit_code == 0
+    before = snapshot(db_path)
+    edited = root / "originals/ro/budget.md"
+    edited.write_text(edited.read_text().replace("joi", "vineri"), encoding="utf-8")
+    bad = root / "translations/en/nope.md"
+    bad.write_text("---\nid: nope\nlang: en\noriginal: nope\n---\n\nNothing.\n", encoding="utf-8")
+    result = run("sync", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {bad}: no article 'nope'; import the original first\n"
+    assert snapshot(db_path) == before

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tool.db.connection import transaction
 from tool.services.exports import ExportResult, write_exports
 from tool.services.importer import ARTICLE_SUFFIXES, ImportResult, import_originals
 from tool.services.translations import TranslationImportResult, import_translations
@@ -44,16 +45,20 @@ def sync(
     Originals under ``root/originals`` are imported or updated (keeping translations);
     translations under ``root/translations/<lang>/`` are aligned when new; a changed
     translation whose article already has work is reported, not applied (use
-    import-translation --apply). Each phase is one transaction. Then every format in
+    import-translation --apply). Both are one transaction: a bad file anywhere changes
+    nothing. Then every format in
     ``exports`` is written for every target language into ``root/exports/<lang>/``.
     """
     report = SyncReport()
     originals = article_files(root / "originals")
-    if originals:
-        report.originals = import_originals(db, originals, user=user, progress=progress)
     translations = article_files(root / "translations")
-    if translations:
-        report.translations = import_translations(db, translations, user=user, progress=progress)
+    with transaction(db):  # all or nothing: a bad translation file keeps the originals out too
+        if originals:
+            report.originals = import_originals(db, originals, user=user, progress=progress)
+        if translations:
+            report.translations = import_translations(
+                db, translations, user=user, progress=progress
+            )
     for lang in target_languages(db):
         for fmt in exports:
             report.exports.append(write_exports(db, lang, fmt, root / "exports" / lang))
