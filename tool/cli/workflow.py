@@ -48,7 +48,10 @@ def parse_ids(specs: Iterable[str]) -> list[int]:
     """Unit ids from arguments like ``4 5,6`` or ``#7``."""
     ids: list[int] = []
     for spec in specs:
-        for part in str(spec).replace(",", " ").split():
+        parts = str(spec).replace(",", " ").split()
+        if not parts:
+            raise click.BadParameter(f"{spec!r} names no unit")
+        for part in parts:
             try:
                 ids.append(int(part.lstrip("#")))
             except ValueError:
