@@ -83,6 +83,14 @@ BAD_INPUTS = {
     "no lang": ("---\nid: x\n---\n\nText.\n", "front matter has no lang"),
     "unknown language": ("---\nid: x\nlang: xx\n---\n\nText.\n", "unknown language: 'xx'"),
     "empty": ("---\nid: x\nlang: ro\ntitle: Doar titlu\n---\n\n", "the article has no text"),
+    "bad id": (
+        "---\nid: [a\nlang: ro\n---\n\nText.\n",
+        "id '[a' is not an article id (letters, digits, '-', '_' and '.')",
+    ),
+    "bad date": (
+        "---\nid: x\nlang: ro\npublished: 2025-13-45\n---\n\nText.\n",
+        "published '2025-13-45' is not a date (YYYY-MM-DD)",
+    ),
     "not utf-8": (
         b"---\nid: x\nlang: ro\n---\n\nA\n" + b"\xff\n",
         "not valid UTF-8 (line 7)",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from tool.services.revisions import Revision, apply_revision, plan_revision, seg
 from tool.services.users import REVIEWING_ROLES, require_user
 
 ARTICLE_SUFFIXES = (".md", ".txt")
+ARTICLE_ID = re.compile(r"[\w][\w.-]*")
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,26 @@ def prepare_article(
         clean["lang"] = validate_lang(clean["lang"])
     except ToolError as error:
         raise InputError(f"{path}: {error}") from None
+    for key in ("id", "original"):
+        if clean.get(key) and not ARTICLE_ID.fullmatch(clean[key]):
+            raise InputError(
+                f"{path}: {key} {clean[key]!r} is not an article id "
+                "(letters, digits, '-', '_' and '.')"
+            )
+    if clean.get("published") and not _is_date(clean["published"]):
+        raise InputError(f"{path}: published {clean['published']!r} is not a date (YYYY-MM-DD)")
     sentences = split_article(article, clean["lang"])
     if not any(s.kind != "title" for s in sentences):
         raise InputError(f"{path}: the article has no text")
     return article, clean, sentences
+
+
+def _is_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return len(value) == 10 or value[10] in "T "
 
 
 def prepare_original(path: Path, **meta: str) -> PreparedArticle:
