@@ -255,3 +255,13 @@ def test_finished_article_keeps_the_credit_line_a_paragraph_of_its_own(db, corpu
     assert article.blocks[-1].text == "Translated by the English desk."
     assert article.blocks[-2].text.startswith("Councillor M. Ionescu (USR) criticised")
     assert article.blocks[-2].text.endswith("challenge the decision in court.")
+
+
+def test_show_and_qa_in_the_original_language_are_refused(run, corpus):
+    run("import", corpus / "originals" / "ro" / "tiff-cluj-2025.md")
+    for command in (["show"], ["qa", "run"]):
+        result = run(*command, "tiff-cluj-2025", "--lang", "ro")
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "Error: article 'tiff-cluj-2025' is written in ro; choose a target language\n"
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tool.errors import NotFoundError
+from tool.errors import InputError, NotFoundError
 
 
 def list_articles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -50,7 +50,8 @@ def article_pairs(db: sqlite_utils.Database, article_id: str, lang: str) -> list
     they stand, with ``segment_id`` None. Units joined into another unit's bead carry
     ``joined_to`` and an empty target.
     """
-    get_article(db, article_id)
+    if get_article(db, article_id)["lang"] == lang:
+        raise InputError(f"article {article_id!r} is written in {lang}; choose a target language")
     rows = [
         {**row, "target_only": False}
         for row in db.query(

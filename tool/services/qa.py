@@ -122,8 +122,13 @@ def qa_article(
     params: list[Any] = [lang]
     where = "WHERE u.lang = ? AND s.obsolete = 0 AND u.joined_to IS NULL "
     if article_id is not None:
-        if not db.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone():
+        row = db.execute("SELECT lang FROM articles WHERE id = ?", [article_id]).fetchone()
+        if not row:
             raise NotFoundError(f"no article {article_id!r}")
+        if row[0] == lang:
+            raise InputError(
+                f"article {article_id!r} is written in {lang}; choose a target language"
+            )
         where += "AND s.article_id = ? "
         params.append(article_id)
     marks = ",".join("?" * len(CHECKED_STATUSES))
