@@ -42,9 +42,12 @@ def restore(db: sqlite_utils.Database, path: str | Path, *, force: bool = False)
         tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError:
         raise InputError(f"{source_path}: not a desk database") from None
-    if ok != "ok" or "_sqlite_migrations" not in tables:
+    if "_sqlite_migrations" not in tables:
         source.close()
-        raise InputError(f"{source_path}: not a sound desk database ({ok})")
+        raise InputError(f"{source_path}: not a desk database")
+    if ok != "ok":
+        source.close()
+        raise InputError(f"{source_path}: the backup is damaged ({ok})")
     has_data = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0
     if has_data and not force:
         source.close()
