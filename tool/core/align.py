@@ -16,6 +16,7 @@ forward-backward pass over the same band: about the chance that the bead is righ
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 import re
 from dataclasses import dataclass
@@ -127,18 +128,22 @@ class _Scorer:
         self.ratio = min(2.0, max(0.5, total_tgt / total_src)) if total_src else 1.0
         sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
         tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
-        self.weights = feature_weights(sf + tf)
-        self.src_groups = self._groups(sf)
-        self.tgt_groups = self._groups(tf)
+        weights = feature_weights(sf + tf)
+        # Features as small ints: compact sets, cheap hashing, a list for their weights.
+        self.names = list(weights)
+        number = {name: k for k, name in enumerate(self.names)}
+        self.weights = [weights[name] for name in self.names]
+        self.src_groups = self._groups([{number[f] for f in fs} for fs in sf])
+        self.tgt_groups = self._groups([{number[f] for f in fs} for fs in tf])
         self.src_numbers = self._numbers(sf)
         self.tgt_numbers = self._numbers(tf)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
         self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
 
-    def _groups(self, feats: list[set[str]]) -> list[list[tuple[frozenset[str], float]]]:
+    def _groups(self, feats: list[set[int]]) -> list[list[tuple[frozenset[int], float]]]:
         """groups[d][k]: features of sentences k..k+d-1 and their total weight."""
         w = self.weights
-        out: list[list[tuple[frozenset[str], float]]] = [[]]
+        out: list[list[tuple[frozenset[int], float]]] = [[]]
         for d in (1, 2, 3):
             row = []
             for k in range(len(feats) - d + 1):
@@ -217,11 +222,12 @@ def _anchors(scorer: _Scorer) -> list[tuple[int, int]]:
     Every pairing of the (at most ``ANCHOR_REPEATS``) occurrences is a candidate; only the
     longest chain in document order is kept, which drops chance matches.
     """
-    where: dict[str, tuple[list[int], list[int]]] = {}
+    where: dict[int, tuple[list[int], list[int]]] = {}
+    names = scorer.names
     for side, groups in ((0, scorer.src_groups[1]), (1, scorer.tgt_groups[1])):
         for k, (feats, _) in enumerate(groups):
             for f in feats:
-                if f[0] in ANCHOR_KINDS:
+                if names[f][0] in ANCHOR_KINDS:
                     where.setdefault(f, ([], []))[side].append(k)
     candidates = set()
     for rows, cols in where.values():
@@ -411,6 +417,29 @@ def align(
     n, m = len(src), len(tgt)
     if not n or not m:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    # The search makes many small objects and no reference cycles. Python's cyclic garbage
+    # collector would rescan them all, again and again, as they pile up: time would grow
+    # faster than the text. It is paused while aligning.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _align(src, tgt, source_lang, target_lang, source_paragraphs,
+                      target_paragraphs, lexicon)  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _align(
+    src: list[str],
+    tgt: list[str],
+    source_lang: str,
+    target_lang: str,
+    source_paragraphs: list[int] | None,
+    target_paragraphs: list[int] | None,
+    lexicon: Lexicon | None,
+) -> list[Bead]:
+    n, m = len(src), len(tgt)
     scorer = _Scorer(
         src, tgt, source_lang, target_lang, source_paragraphs, target_paragraphs, lexicon
     )
