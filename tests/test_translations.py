@@ -265,3 +265,16 @@ def test_show_and_qa_in_the_original_language_are_refused(run, corpus):
         assert result.stderr == (
             "Error: article 'tiff-cluj-2025' is written in ro; choose a target language\n"
         )
+
+
+def test_the_lexicon_learned_from_approvals_is_kept_for_the_next_import(db, corpus):
+    from tool.services.lexicon_store import count_approved, load_lexicon
+
+    imported(db, corpus, "tiff-cluj-2025")
+    db.execute("UPDATE units SET status = 'approved' WHERE lang = 'en'")
+    assert not list(db.query("SELECT * FROM lexicon"))
+    imported(db, corpus, "canicula-cod-rosu")  # aligned with the lexicon of TIFF's pairs
+    [row] = db.query("SELECT * FROM lexicon")
+    assert (row["source_lang"], row["target_lang"]) == ("ro", "en")
+    assert row["pairs"] == count_approved(db, "ro", "en") > 0
+    assert load_lexicon(db, "ro", "en").to_json() == row["data"]  # reused, not relearned

@@ -50,6 +50,14 @@ def _learn(db: sqlite_utils.Database, source_lang: str, target_lang: str) -> Lex
 def learn_lexicon(db: sqlite_utils.Database, source_lang: str, target_lang: str) -> Lexicon:
     """Learn the lexicon from every approved pair and store it."""
     lexicon = _learn(db, source_lang, target_lang)
+    store_lexicon(db, source_lang, target_lang, lexicon)
+    return lexicon
+
+
+def store_lexicon(
+    db: sqlite_utils.Database, source_lang: str, target_lang: str, lexicon: Lexicon
+) -> None:
+    """Keep a lexicon learned from the current approvals, so the next import reuses it."""
     db["lexicon"].upsert(
         {
             "source_lang": source_lang,
@@ -60,13 +68,13 @@ def learn_lexicon(db: sqlite_utils.Database, source_lang: str, target_lang: str)
         },
         pk=("source_lang", "target_lang"),
     )
-    return lexicon
 
 
 def load_lexicon(db: sqlite_utils.Database, source_lang: str, target_lang: str) -> Lexicon | None:
     """The stored lexicon, or one learned afresh (not stored) when approvals changed since.
 
-    Read-only, so a failed import never leaves a changed database; None with no approved pairs.
+    Read-only (an import stores it with :func:`store_lexicon` inside its own transaction);
+    None with no approved pairs.
     """
     approved = count_approved(db, source_lang, target_lang)
     if not approved:

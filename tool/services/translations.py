@@ -23,7 +23,7 @@ from tool.core.article import Sentence
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
 from tool.services.importer import content_hash, find_article_files, prepare_article
-from tool.services.lexicon_store import load_lexicon
+from tool.services.lexicon_store import load_lexicon, store_lexicon
 from tool.services.users import REVIEWING_ROLES, require_user
 from tool.services.workflow import write_event
 
@@ -128,7 +128,12 @@ def import_translations(
         if progress:
             progress(item.path)
     with transaction(db):
-        return [_store(db, item, plan, user, apply, force) for item, plan in plans]
+        results = [_store(db, item, plan, user, apply, force) for item, plan in plans]
+        wrote = any(r.action in ("aligned", "updated") for r in results)
+        for (source_lang, target_lang), lexicon in lexicons.items():
+            if wrote and lexicon is not None:  # learned from the current approvals: keep it
+                store_lexicon(db, source_lang, target_lang, lexicon)
+        return results
 
 
 @dataclass
