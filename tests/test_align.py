@@ -327,3 +327,12 @@ def test_credit_lines_in_their_own_paragraphs_stay_apart():
     beads = align(ro, en, "ro", "en", source_paragraphs=[0, 1, 1, 2],
                   target_paragraphs=[1, 2, 3, 4, 4, 5])  # fmt: skip
     assert pairs(beads)[:4] == ["[]:[0]", "[0]:[1]", "[]:[2]", "[1]:[3]"]
+
+
+def test_an_anchor_far_from_the_diagonal_still_leaves_a_path():
+    """Found by hypothesis: a shared number pulled the band off the start corner."""
+    beads = align(["12."], ["casa."] * 7 + ["12."], "ro", "en")
+    assert [j for b in beads for j in b.target] == list(range(8))
+    assert [i for b in beads for i in b.source] == [0]
+    beads = align(["casa."] * 7 + ["12."], ["12."], "ro", "en")
+    assert [i for b in beads for i in b.source] == list(range(8))

@@ -289,6 +289,7 @@ def _rows(first: list[int], last: list[int], widths: list[int], m: int):
     """lo/hi per row from the columns to cover and the half-widths, monotone and overlapping."""
     lo = [max(0, j - w) for j, w in zip(first, widths)]
     hi = [min(m, j + w) for j, w in zip(last, widths)]
+    lo[0], hi[-1] = 0, m  # the path starts at (0, 0) and ends at (n, m)
     for i in range(1, len(lo)):
         lo[i] = min(max(lo[i], lo[i - 1]), hi[i - 1])
         hi[i] = max(hi[i], hi[i - 1])
@@ -298,6 +299,10 @@ def _rows(first: list[int], last: list[int], widths: list[int], m: int):
 def _touching(path: list[tuple[int, int]], lo: list[int], hi: list[int], m: int) -> list[int]:
     """Rows where the path runs along an edge of the band that is not the matrix edge."""
     return [i for i, j in path if (j <= lo[i] + 1 and lo[i] > 0) or (j >= hi[i] - 1 and hi[i] < m)]
+
+
+class _Unreachable(Exception):
+    """The band does not connect the two corners (a safety net: search everything)."""
 
 
 def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
@@ -335,6 +340,8 @@ def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
                 if prev + c < top:
                     top, arg = prev + c, kind
             row_best[j - lo_i], row_back[j - lo_i] = top, arg
+    if best[n][m - lo[n]] == inf:
+        raise _Unreachable
     path = [(n, m)]
     i, j = n, m
     while (i, j) != (0, 0):
@@ -446,7 +453,11 @@ def _align(
     lo, hi = _band(scorer, BAND)
     widths = [BAND] * (n + 1)
     for round_ in range(MAX_ROUNDS):
-        path, costs = _search(scorer, lo, hi)
+        try:
+            path, costs = _search(scorer, lo, hi)
+        except _Unreachable:
+            lo, hi = [0] * (n + 1), [m] * (n + 1)
+            path, costs = _search(scorer, lo, hi)
         touched = _touching(path, lo, hi, m)
         if not touched or round_ == MAX_ROUNDS - 1:
             break
