@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from tool.cli import cli
 from tool.db.connection import open_database
@@ -17,6 +18,12 @@ PROJECT = Path(__file__).parent.parent
 # The design and evaluation data beside the project (../shared), as on CI machines.
 SHARED = Path(os.environ.get("DESK_SHARED", PROJECT.parent / "shared"))
 INTEROP_KIT = Path(os.environ.get("INTEROP_KIT", SHARED / "interop"))
+
+# Property tests draw the same examples on every run, so CI is repeatable; set
+# HYPOTHESIS_EXPLORE=1 to search fresh random examples (and raise max_examples) locally.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") else "repeatable")
 
 
 @pytest.fixture
