@@ -31,7 +31,7 @@ from tool.formats.xml import detect_encoding, local, parse_xml
 from tool.services.exports import load_document
 from tool.services.memory import MemoryIndex
 from tool.services.users import TRANSLATING_ROLES, require_user
-from tool.services.workflow import TRANSITIONS, change_unit, get_unit
+from tool.services.workflow import TRANSITIONS, get_unit, record_submission
 
 MAX_PROBLEMS = 5
 
@@ -193,16 +193,7 @@ def import_work(
     with transaction(db):
         for unit_id, text in plan:
             unit = get_unit(db, unit_id)
-            changes: dict[str, Any] = {
-                "status": "translated",
-                "text": text,
-                "translator": user,
-                "comment": "",
-            }
-            if text != unit["text"]:
-                changes["origin"] = "human"
-            change_unit(db, unit, changes, at=now, user=user, action="import-work", detail=detail)
-            db.execute("DELETE FROM leases WHERE unit_id = ?", [unit_id])
+            record_submission(db, unit, text, user, at=now, action="import-work", detail=detail)
             result.applied.append(unit_id)
     return result
 

@@ -279,17 +279,32 @@ def submit(
         check_transition(unit, "translated")
         require_lease(unit, user, at)
         text = clean_text(unit["text"] if text is None else text)
-        changes: dict[str, Any] = {
-            "status": "translated",
-            "text": text,
-            "translator": user,
-            "comment": "",
-        }
-        if text != unit["text"]:
-            changes["origin"] = "human"
-        change_unit(db, unit, changes, at=at, user=user, action="submit")
-        db.execute("DELETE FROM leases WHERE unit_id = ?", [unit_id])
+        record_submission(db, unit, text, user, at=at, action="submit")
     return SaveResult(unit_id, "submit", "translated", text, True)
+
+
+def record_submission(
+    db: sqlite_utils.Database,
+    unit: dict[str, Any],
+    text: str,
+    user: str,
+    *,
+    at: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Write a checked submission: status translated, the submitter as translator, the
+    reviewer's comment cleared (history keeps it), the lease released."""
+    changes: dict[str, Any] = {
+        "status": "translated",
+        "text": text,
+        "translator": user,
+        "comment": "",
+    }
+    if text != unit["text"]:
+        changes["origin"] = "human"
+    change_unit(db, unit, changes, at=at, user=user, action=action, detail=detail)
+    db.execute("DELETE FROM leases WHERE unit_id = ?", [unit["id"]])
 
 
 def unit_context(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
