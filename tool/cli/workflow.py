@@ -24,7 +24,7 @@ from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
 from tool.services.leases import renew as renew_units
 from tool.services.leases import returned_units
-from tool.services.memory import best_match_by_unit
+from tool.services.memory import matches_by_unit
 from tool.services.progress import history as unit_history
 from tool.services.progress import status as desk_status
 from tool.services.qa import check_unit
@@ -149,10 +149,10 @@ def checkout(
         unit_ids=parse_ids(unit_specs) or None,
         hours=hours,
     )
-    matches = best_match_by_unit(state.db, [u["id"] for u in result.units])
+    matches = matches_by_unit(state.db, [u["id"] for u in result.units])
     for unit in result.units:
-        match = matches.get(unit["id"])
-        unit["memory"] = {"score": match.score, "target": match.target} if match else None
+        best = matches.get(unit["id"], [None])[0]
+        unit["memory"] = {"score": best.score, "target": best.target} if best else None
     written = None
     if export_format and result.units:
         data = export_work(state.db, [u["id"] for u in result.units], result.lang, export_format)

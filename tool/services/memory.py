@@ -246,10 +246,11 @@ def best_matches(
     )
 
 
-def best_match_by_unit(
-    db: sqlite_utils.Database, unit_ids: Iterable[int], *, minimum: int = 75
-) -> dict[int, Match]:
-    """The best memory match of each unit's source (units without one are left out)."""
+def matches_by_unit(
+    db: sqlite_utils.Database, unit_ids: Iterable[int], *, minimum: int = 75, limit: int = 1
+) -> dict[int, list[Match]]:
+    """The best memory matches of each unit's source, its whole bead's (units without one
+    are left out); the segment before it decides context matches."""
     ids = list(unit_ids)
     if not ids:
         return {}
@@ -261,14 +262,27 @@ def best_match_by_unit(
         ids,
     ).fetchall()
     indexes: dict[tuple[str, str], MemoryIndex] = {}
-    found: dict[int, Match] = {}
+    found: dict[int, list[Match]] = {}
     for unit_id, target_lang, source_lang, source, previous in rows:
         pair = (source_lang, target_lang)
         index = indexes.setdefault(pair, MemoryIndex(db, *pair))
-        matches = index.search(source, previous=previous, minimum=minimum, limit=1)
+        text = " ".join([source, *_joined_sources(db, unit_id)])
+        matches = index.search(text, previous=previous, minimum=minimum, limit=limit)
         if matches:
-            found[unit_id] = matches[0]
+            found[unit_id] = matches
     return found
+
+
+def _joined_sources(db: sqlite_utils.Database, head_id: int) -> list[str]:
+    """The source texts of the segments joined into a head unit's bead, in order."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT s.text FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE u.joined_to = ? ORDER BY s.seq",
+            [head_id],
+        )
+    ]
 
 
 # Adding pairs -------------------------------------------------------------------------
@@ -289,15 +303,7 @@ def _unit_pair(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any] | None
     unit = rows[0]
     if unit["status"] != "approved" or unit["joined_to"] or not (unit["text"] or "").strip():
         return None
-    joined = [
-        r[0]
-        for r in db.execute(
-            "SELECT s.text FROM units u JOIN segments s ON s.id = u.segment_id "
-            "WHERE u.joined_to = ? ORDER BY s.seq",
-            [unit_id],
-        )
-    ]
-    source = normalise_text(" ".join([unit["source"], *joined]))
+    source = normalise_text(" ".join([unit["source"], *_joined_sources(db, unit_id)]))
     before = db.execute(
         "SELECT text FROM segments WHERE article_id = ? AND obsolete = 0 AND seq < ? "
         "ORDER BY seq DESC LIMIT 1",

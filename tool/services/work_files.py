@@ -29,7 +29,7 @@ from tool.formats.xliff import export_xliff, work_from_xliff12
 from tool.formats.xliff2 import export_xliff2, work_from_xliff2
 from tool.formats.xml import detect_encoding, local, parse_xml
 from tool.services.exports import load_document
-from tool.services.memory import MemoryIndex
+from tool.services.memory import matches_by_unit
 from tool.services.users import TRANSLATING_ROLES, require_user
 from tool.services.workflow import TRANSITIONS, get_unit, record_submission
 
@@ -107,20 +107,9 @@ def export_work(
 
 def _add_memory_matches(db: sqlite_utils.Database, doc: Document) -> None:
     """Attach the best memory matches to each entry, for the CAT tool to offer."""
-    index = MemoryIndex(db, doc.source_lang, doc.target_lang)
-    previous = dict(
-        db.execute(
-            "SELECT s.id, (SELECT p.text FROM segments p WHERE p.article_id = s.article_id "
-            "AND p.obsolete = 0 AND p.seq < s.seq ORDER BY p.seq DESC LIMIT 1) "
-            "FROM segments s WHERE s.article_id = ?",
-            [doc.article_id],
-        ).fetchall()
-    )
+    found = matches_by_unit(db, [e.unit_id for e in doc.entries if e.unit_id], limit=3)
     for entry in doc.entries:
-        found = index.search(
-            entry.source, previous=previous.get(entry.segment_id), minimum=75, limit=3
-        )
-        entry.matches = [(m.score, m.source, m.target) for m in found]
+        entry.matches = [(m.score, m.source, m.target) for m in found.get(entry.unit_id, [])]
 
 
 def import_work(
