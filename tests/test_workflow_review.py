@@ -339,3 +339,46 @@ def test_cli_refusals_are_one_clear_line(desk, run, user, args, message):
     result = run(*args, user=user)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {message}\n"
+
+
+def test_editor_reopens_an_approved_unit(desk):
+    from tool.services.review import reopen
+
+    db = desk
+    translate_all(db, "ana", 2)
+    approve(db, [1, 2], "eve", now=hours(1))
+    assert db.execute("SELECT COUNT(*) FROM memory WHERE unit_id = 1").fetchone()[0] == 1
+    with pytest.raises(InputError, match="reopening needs a comment"):
+        reopen(db, [1], "eve", "  ")
+    with pytest.raises(PermissionDenied, match="ana is a translator: only editors or admins"):
+        reopen(db, [1], "ana", "why")
+    reopened = reopen(db, [1], "eve", "check the year", now=hours(2))
+    assert [(u["id"], u["status"], u["text"], u["translator"]) for u in reopened] == [
+        (1, "needs_review", "EN 0 by ana", "ana")
+    ]
+    assert events(db, 1)[-1] == (
+        "eve",
+        "reopen",
+        "approved",
+        "needs_review",
+        "EN 0 by ana",
+        "EN 0 by ana",
+        "check the year",
+    )
+    # It leaves the memory until approved again, and can be approved again.
+    assert db.execute("SELECT COUNT(*) FROM memory WHERE unit_id = 1").fetchone()[0] == 0
+    with pytest.raises(ConflictError, match="unit 1 is needs_review: only an approved unit"):
+        reopen(db, [1, 2], "eve", "again")
+    assert get_unit(db, 2)["status"] == "approved"  # all or nothing
+    approve(db, [1], "eve", now=hours(3))
+    assert db.execute("SELECT COUNT(*) FROM memory WHERE unit_id = 1").fetchone()[0] == 1
+
+
+def test_reopen_command(desk, run):
+    translate_all(desk, "ana", 1)
+    approve(desk, [1], "eve", now=hours(1))
+    result = run("reopen", "1", "--comment", "name is wrong", user="eve")
+    assert result.exit_code == 0, result.output
+    assert result.output == "reopened 1 unit: needs review\n"
+    result = run("reopen", "1", "-m", "x", user="eve")
+    assert result.exit_code == 1

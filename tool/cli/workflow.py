@@ -1,7 +1,7 @@
 """Commands for the translators' and editors' workflow.
 
 checkout, renew, release, mine, translate, work (the interactive loop), review, approve,
-reject, history and status.
+reject, reopen, history and status.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tool.services.qa import check_unit
 from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
+from tool.services.review import reopen as reopen_units
 from tool.services.work_files import export_work
 from tool.services.workflow import get_unit, save_draft, submit, when
 
@@ -416,6 +417,24 @@ def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
         return
     back = f" back to {unit['translator']}" if unit["translator"] else ""
     click.echo(f"rejected unit {unit_id}: sent{back}")
+
+
+@cli.command()
+@click.argument("units", nargs=-1, required=True)
+@click.option("--comment", "-m", required=True, help="Why it goes back to review (required).")
+@json_option
+@pass_state
+def reopen(state: DeskState, units: tuple[str, ...], comment: str, as_json: bool) -> None:
+    """Send approved units back to review (editors), with a comment.
+
+    They become needs_review and leave the translation memory until approved again;
+    their text, translator and history are kept.
+    """
+    result = reopen_units(state.db, parse_ids(units), state.acting_name, comment)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(f"reopened {plural(len(result))}: needs review")
 
 
 # --- reports ---------------------------------------------------------------------------

@@ -345,6 +345,11 @@ def add_approved(db: sqlite_utils.Database, unit_id: int) -> int | None:
         return db["memory"].insert(row).last_pk
 
 
+def withdraw_unit(db: sqlite_utils.Database, unit_id: int) -> bool:
+    """Take a unit's pair out of the memory (it is no longer approved); True if it was there."""
+    return db.execute("DELETE FROM memory WHERE unit_id = ?", [unit_id]).rowcount > 0
+
+
 def sync_memory(db: sqlite_utils.Database) -> int:
     """Add every approved unit missing from the memory (or changed since); how many."""
     ids = [

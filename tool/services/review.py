@@ -20,7 +20,7 @@ from tool.core.locale import validate_lang
 from tool.core.normalize import normalise_text
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
-from tool.services.memory import add_approved
+from tool.services.memory import add_approved, withdraw_unit
 from tool.services.users import REVIEWING_ROLES, require_user
 from tool.services.workflow import (
     change_unit,
@@ -218,3 +218,47 @@ def reject(
         )
         db.execute("DELETE FROM leases WHERE unit_id = ?", [unit_id])
         return get_unit(db, unit_id)
+
+
+def reopen(
+    db: sqlite_utils.Database,
+    unit_ids: Iterable[int],
+    user: str,
+    comment: str,
+    *,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Send approved units back to review (editors), with a comment; all or nothing.
+
+    The units become ``needs_review``, keep their text and translator, and leave the
+    translation memory until they are approved again; the history keeps the approval.
+    """
+    ids = list(dict.fromkeys(unit_ids))
+    if not ids:
+        raise InputError("say which units to reopen")
+    comment = normalise_text(comment or "")
+    if not comment:
+        raise InputError("reopening needs a comment saying what to look at (--comment)")
+    with transaction(db):
+        at = stamp(moment(now))
+        units = []
+        for unit_id in ids:
+            unit = get_unit(db, unit_id)
+            require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
+            require_head(unit, "reopen")
+            if unit["status"] != "approved":
+                raise ConflictError(
+                    f"unit {unit_id} is {unit['status']}: only an approved unit can be reopened"
+                )
+            change_unit(
+                db,
+                unit,
+                {"status": "needs_review", "reviewer": user, "comment": comment},
+                at=at,
+                user=user,
+                action="reopen",
+                comment=comment,
+            )
+            withdraw_unit(db, unit_id)
+            units.append(get_unit(db, unit_id))
+    return units
