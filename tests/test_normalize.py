@@ -35,3 +35,25 @@ def test_normalise_is_idempotent(text):
     assert "  " not in once
     assert not set("şţŞŢ") & set(once)
     assert unicodedata.normalize("NFC", once) == once
+
+
+def test_joiners_are_kept_other_invisible_characters_go():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji held by ZWJ
+    assert normalise_text(f"a{family}\u200b b") == f"a{family} b"
+    assert normalise_text("می\u200cخواهم") == "می\u200cخواهم"  # Persian ZWNJ is spelling
+
+
+def test_control_characters_are_refused_with_where_they_are():
+    import pytest
+
+    from tool.core.normalize import refuse_controls
+    from tool.errors import InputError
+
+    assert refuse_controls("tab\tand\nnewline", "x") == "tab\tand\nnewline"
+    with pytest.raises(InputError, match=r"^unit 3: control character U\+001B at character 6"):
+        refuse_controls("wind \x1b]0;owned\x07", "unit 3")
+    with pytest.raises(InputError, match=r"^a.md: control character U\+0000 at line 2: remove it"):
+        refuse_controls("ok\nbad\x00", "a.md")
+    for char in ("\x7f", "\x85", "\x9b"):  # DEL and C1 (NEL, CSI)
+        with pytest.raises(InputError):
+            refuse_controls(f"x{char}", "t")

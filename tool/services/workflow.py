@@ -21,7 +21,7 @@ import sqlite_utils
 
 from tool.clock import now as clock_now
 from tool.clock import stamp
-from tool.core.normalize import normalise_text
+from tool.core.normalize import normalise_text, refuse_controls
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.users import TRANSLATING_ROLES, require_user
@@ -123,8 +123,8 @@ def require_lease(unit: dict[str, Any], user: str, at: str) -> None:
 
 
 def clean_text(text: str, *, what: str = "a translation") -> str:
-    """Normalise a translation; refuse an empty one."""
-    cleaned = normalise_text(text or "")
+    """Normalise a translation; refuse an empty one or one holding control characters."""
+    cleaned = normalise_text(refuse_controls(text or "", what))
     if not cleaned:
         raise InputError(f"{what} cannot be empty")
     return cleaned
