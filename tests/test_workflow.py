@@ -473,3 +473,24 @@ def test_cli_translate_opens_the_editor(desk, run, monkeypatch):
     checkout(desk, "ana", unit_ids=[2])
     result = run("translate", "2", user="ana")
     assert result.stderr == "Error: editor closed without saving: nothing saved\n"
+
+
+def test_text_typed_after_losing_the_lease_is_kept_for_the_holder(desk):
+    from tool.services.workflow import keep_stray_draft, stray_drafts
+
+    db = desk
+    taken = ids(checkout(db, "ana", "en", "budget", count=1, now=T0))
+    checkout(db, "bob", "en", "budget", count=1, now=hours(5))  # ana's lease expired: bob has it
+    kept = keep_stray_draft(db, taken[0], "ana", "Ana's  late text", now=hours(5))
+    assert (kept.holder, kept.text) == ("bob", "Ana's late text")
+    unit = get_unit(db, taken[0])
+    assert (unit["status"], unit["text"]) == ("new", "")  # the unit itself does not change
+    assert stray_drafts(db, taken[0]) == [
+        {"user": "ana", "at": "2026-03-02T14:00:00.000000Z", "text": "Ana's late text"}
+    ]
+    assert unit_context(db, taken[0])["stray_drafts"][0]["text"] == "Ana's late text"
+    submit(db, taken[0], "bob", "Bob's text", now=hours(6))
+    assert stray_drafts(db, taken[0]) == []  # superseded by the next change; history keeps it
+    assert [e[1] for e in events(db, taken[0])] == ["create", "stray-draft", "submit"]
+    nobody = keep_stray_draft(db, 3, "ana", "unheld", now=hours(6))
+    assert nobody.holder is None

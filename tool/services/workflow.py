@@ -307,6 +307,55 @@ def record_submission(
     db.execute("DELETE FROM leases WHERE unit_id = ?", [unit["id"]])
 
 
+@dataclass(frozen=True)
+class StrayDraft:
+    unit_id: int
+    holder: str | None  # who holds the unit now (None: nobody)
+    text: str
+
+
+def keep_stray_draft(
+    db: sqlite_utils.Database,
+    unit_id: int,
+    user: str,
+    text: str,
+    *,
+    now: datetime | None = None,
+) -> StrayDraft:
+    """Keep text typed by someone who lost the unit's lease (expired, released, taken).
+
+    The unit does not change: a ``stray-draft`` event records the text in its ``detail``,
+    so whoever holds the unit sees it (:func:`stray_drafts`) and nothing typed is lost.
+    Returns who holds the unit now.
+    """
+    text = clean_text(text)
+    with transaction(db):
+        at = stamp(moment(now))
+        unit = get_unit(db, unit_id)
+        require_user(db, user, roles=TRANSLATING_ROLES, lang=unit["lang"])
+        holder = unit["lease_user"] if (unit["lease_expires"] or "") > at else None
+        write_event(
+            db,
+            unit,
+            at=at,
+            user=user,
+            action="stray-draft",
+            detail={"draft": text, "holder": holder},
+        )
+    return StrayDraft(unit_id, holder, text)
+
+
+def stray_drafts(db: sqlite_utils.Database, unit_id: int) -> list[dict[str, Any]]:
+    """Texts others typed for a unit after its last change (see :func:`keep_stray_draft`)."""
+    rows = db.execute(
+        "SELECT user, at, detail FROM events WHERE unit_id = ? AND action = 'stray-draft' "
+        "AND id > COALESCE((SELECT MAX(id) FROM events WHERE unit_id = ? "
+        "AND action != 'stray-draft'), 0) ORDER BY id",
+        [unit_id, unit_id],
+    ).fetchall()
+    return [{"user": u, "at": at, "text": json.loads(d)["draft"]} for u, at, d in rows]
+
+
 def unit_context(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
     """A unit with what a translator needs around it.
 
@@ -338,4 +387,5 @@ def unit_context(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
         "next": after[0] if after else "",
         "position": position or 0,
         "total": total,
+        "stray_drafts": stray_drafts(db, unit_id),
     }
