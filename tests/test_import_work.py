@@ -9,6 +9,7 @@ from lxml import etree
 from test_formats_sample import DATA, populate
 
 from tests.conftest import INTEROP_KIT
+from tool import clock
 from tool.core.normalize import normalise_text
 from tool.errors import InputError
 from tool.services.exports import export_article
@@ -20,7 +21,7 @@ NOW = "2026-01-02T03:04:05+00:00"
 
 @pytest.fixture
 def sample(db, run, monkeypatch):
-    monkeypatch.setenv("DESK_NOW", NOW)
+    monkeypatch.setattr(clock, "_fixed", clock.parse(NOW))
     assert run("import", DATA / "articles" / "budget.md").exit_code == 0
     return populate(db)
 

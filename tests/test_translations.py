@@ -130,7 +130,7 @@ def test_edited_translation_differs_until_applied_and_keeps_approved_units(db, d
     assert forced.kept_approved == 0
     assert db["units"].get(unit_id)["text"].startswith("Who claimed audiences")
     actions = [r[0] for r in db.execute("SELECT action FROM events WHERE unit_id = ?", [unit_id])]
-    assert actions == ["align", "reimport"]
+    assert actions == ["create", "align", "reimport"]
     assert check(db).ok
 
 
@@ -176,7 +176,7 @@ def test_realign_merge_and_split_with_history(db, corpus):
     realign(db, first, "split", "ed")
     assert (db["units"].get(first)["text"], db["units"].get(second)["text"]) == text_before
     actions = [r[0] for r in db.execute("SELECT action FROM events WHERE unit_id = ?", [second])]
-    assert actions == ["align", "realign", "realign"]
+    assert actions == ["create", "align", "realign", "realign"]
     assert check(db).ok
     db["units"].update(first, {"status": "approved"})
     with pytest.raises(Exception, match="approved"):

@@ -9,6 +9,7 @@ from itertools import product
 import pytest
 
 from tests.conftest import DATA
+from tool import clock
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.leases import checkout, mine, release, renew, returned_units
 from tool.services.review import approve, reject
@@ -413,7 +414,7 @@ def test_rejected_unit_is_open_to_all_after_a_day(desk):
 
 
 def test_cli_checkout_translate_mine_release(desk, run, monkeypatch):
-    monkeypatch.setenv("DESK_NOW", "2026-03-02T09:00:00Z")
+    monkeypatch.setattr(clock, "_fixed", clock.parse("2026-03-02T09:00:00Z"))
     result = run("checkout", "budget", "--lang", "en", "--count", "2", user="ana")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -447,7 +448,9 @@ def test_cli_checkout_translate_mine_release(desk, run, monkeypatch):
     )
     assert run("release", "3", user="bob").output == "released 1 unit: 3\n"
     assert run("release", user="bob").exit_code == 2
-    monkeypatch.setenv("DESK_NOW", "2026-03-02T11:00:00Z")  # bob's lease on 4 expired
+    monkeypatch.setattr(
+        clock, "_fixed", clock.parse("2026-03-02T11:00:00Z")
+    )  # bob's lease on 4 expired
     assert run("translate", "4", "x", user="bob").stderr.startswith(
         "Error: your lease on unit 4 expired at 2026-03-02 10:00 UTC"
     )
@@ -491,6 +494,6 @@ def test_text_typed_after_losing_the_lease_is_kept_for_the_holder(desk):
     assert unit_context(db, taken[0])["stray_drafts"][0]["text"] == "Ana's late text"
     submit(db, taken[0], "bob", "Bob's text", now=hours(6))
     assert stray_drafts(db, taken[0]) == []  # superseded by the next change; history keeps it
-    assert [e[1] for e in events(db, taken[0])] == ["create", "stray-draft", "submit"]
+    assert [e[1] for e in events(db, taken[0])] == ["create", "release", "stray-draft", "submit"]
     nobody = keep_stray_draft(db, 3, "ana", "unheld", now=hours(6))
     assert nobody.holder is None

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.test_workflow import T0, events, hours, make_desk
+from tool import clock
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.leases import checkout
 from tool.services.progress import history, status
@@ -237,7 +238,7 @@ def test_status_numbers(desk):
 
 
 def test_cli_review_approve_reject_history_status(desk, run, monkeypatch):
-    monkeypatch.setenv("DESK_NOW", "2026-03-02T09:00:00Z")
+    monkeypatch.setattr(clock, "_fixed", clock.parse("2026-03-02T09:00:00Z"))
     translate_all(desk, "ana", 4)
     shown = run("review", "--lang", "en", user="eve")
     assert shown.exit_code == 0, shown.output

@@ -231,6 +231,24 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_event_chain(db: sqlite_utils.Database) -> None:
+    """Chain the history: each event carries a hash of its content and of the event before.
+
+    Existing events are hashed in order (the append-only trigger is lifted for that, inside
+    this migration's transaction only).
+    """
+    from tool.db.history import rehash_all
+
+    db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+    db.execute("DROP TRIGGER events_no_update")
+    rehash_all(db)
+    db.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
+    )
+
+
 def schema_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
     return len(migrations._migrations)

@@ -24,8 +24,16 @@ from tool.clock import stamp
 from tool.core.locale import validate_lang
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from tool.services.units import (
+    OPEN_STATUSES,
+    create_missing_units,
+    get_unit,
+    moment,
+    release_leases,
+    require_head,
+    when,
+)
 from tool.services.users import TRANSLATING_ROLES, User, require_user
-from tool.services.workflow import OPEN_STATUSES, get_unit, moment, require_head, when
 
 LEASE_ENV_VAR = "DESK_LEASE_HOURS"
 DEFAULT_LEASE_HOURS = 4.0
@@ -80,23 +88,7 @@ def ensure_units(
     db: sqlite_utils.Database, article_id: str, lang: str, user: str, at: str
 ) -> list[int]:
     """Create ``new`` units (with ``create`` events) for the article's live segments lacking one."""
-    ids = [
-        row[0]
-        for row in db.execute(
-            "INSERT INTO units (segment_id, lang, text, status, origin, updated_at) "
-            "SELECT s.id, ?, '', 'new', 'human', ? FROM segments s "
-            "WHERE s.article_id = ? AND s.obsolete = 0 AND NOT EXISTS "
-            "(SELECT 1 FROM units u WHERE u.segment_id = s.id AND u.lang = ?) "
-            "ORDER BY s.seq RETURNING id",
-            [lang, at, article_id, lang],
-        ).fetchall()
-    ]
-    db.conn.executemany(
-        "INSERT INTO events (unit_id, at, user, action, old_status, new_status, old_text, "
-        "new_text, comment) VALUES (?, ?, ?, 'create', NULL, 'new', NULL, '', '')",
-        [(i, at, user) for i in ids],
-    )
-    return ids
+    return create_missing_units(db, article_id, lang, at=at, user=user)
 
 
 def checkout(
@@ -142,6 +134,16 @@ def checkout(
             assert lang is not None
             require_user(db, user, roles=TRANSLATING_ROLES, lang=lang)
             rows, created = _pick_next(db, user, lang, article, count, params)
+        # Leases that expired in someone else's hands end here, with a release event.
+        lapsed = [row for row in rows if row.get("holder") and row["holder"] != user]
+        if lapsed:
+            release_leases(
+                db,
+                [get_unit(db, row["id"]) for row in lapsed],
+                at=params["now"],
+                user=user,
+                reason="expired",
+            )
         db.conn.executemany(
             "INSERT OR REPLACE INTO leases (unit_id, user, expires_at, created_at) "
             "VALUES (?, ?, ?, ?)",
@@ -299,9 +301,10 @@ def release(
 ) -> list[int]:
     """End the user's leases (the given units, or all when None); returns the unit ids.
 
-    Admins may release anyone's lease by unit id.
+    Admins may release anyone's lease by unit id. Each release is in the unit's history.
     """
     with transaction(db):
+        at = stamp(moment())
         who = require_user(db, user)
         if unit_ids is None:
             ids = [r[0] for r in db.execute("SELECT unit_id FROM leases WHERE user = ?", [user])]
@@ -315,7 +318,7 @@ def release(
                     raise PermissionDenied(
                         f"unit {unit_id} is checked out by {unit['lease_user']}, not you"
                     )
-        db.conn.executemany("DELETE FROM leases WHERE unit_id = ?", [(i,) for i in ids])
+        release_leases(db, [get_unit(db, i) for i in ids], at=at, user=user, reason="released")
     return sorted(ids)
 
 

@@ -18,8 +18,8 @@ from tool.core.locale import validate_lang
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
 from tool.services.memory import EXACT, MemoryIndex
+from tool.services.units import change_unit, create_units
 from tool.services.users import REVIEWING_ROLES, require_user
-from tool.services.workflow import write_event
 
 OPEN_FOR_MEMORY = ("new", "needs_review")  # with no text yet
 
@@ -79,22 +79,21 @@ def pretranslate(
             match = matches[0]
             status = "translated" if match.score >= EXACT else "needs_review"
             if row["id"] is None:  # a segment nobody has worked on in this language yet
-                row = {**row, **_create_unit(db, row["segment_id"], lang, user, now)}
+                (unit_id,) = create_units(db, [row["segment_id"]], lang, at=now, user=user)
+                row = {**row, "id": unit_id, "status": "new", "text": "", "joined_to": None}
                 result.created += 1
-            # An open unit holds no bead (its text is empty), so no members follow it.
-            db.execute(
-                "UPDATE units SET text = ?, status = ?, origin = 'memory', confidence = ?, "
-                "updated_at = ? WHERE id = ?",
-                [match.target, status, min(match.score, EXACT) / 100, now, row["id"]],
-            )
-            write_event(
+            change_unit(
                 db,
                 row,
+                {
+                    "text": match.target,
+                    "status": status,
+                    "origin": "memory",
+                    "confidence": min(match.score, EXACT) / 100,
+                },
                 at=now,
                 user=user,
                 action="pretranslate",
-                new_status=status,
-                new_text=match.target,
                 detail={"memory": match.id, "score": match.score, "origin": match.origin},
             )
             if status == "translated":
@@ -113,29 +112,13 @@ def pretranslate(
     return result
 
 
-def _create_unit(
-    db: sqlite_utils.Database, segment_id: int, lang: str, user: str, at: str
-) -> dict[str, Any]:
-    """A new empty unit with its ``create`` event (as check-out makes them)."""
-    unit_id = db.execute(
-        "INSERT INTO units (segment_id, lang, text, status, origin, updated_at) "
-        "VALUES (?, ?, '', 'new', 'human', ?)",
-        [segment_id, lang, at],
-    ).lastrowid
-    db.execute(
-        "INSERT INTO events (unit_id, at, user, action, old_status, new_status, old_text, "
-        "new_text, comment) VALUES (?, ?, ?, 'create', NULL, 'new', NULL, '', '')",
-        [unit_id, at, user],
-    )
-    return {"id": unit_id, "status": "new", "text": ""}
-
-
 def _units(db: sqlite_utils.Database, article_id: str, lang: str, now: str) -> list[dict]:
     """The article's live segments in order, with their unit (if any) and whether it is open."""
     marks = ",".join("?" * len(OPEN_FOR_MEMORY))
     return list(
         db.query(
-            "SELECT u.id, u.status, u.text, ? AS lang, s.id AS segment_id, s.article_id, "
+            "SELECT u.id, u.status, u.text, u.joined_to, ? AS lang, s.id AS segment_id, "
+            "s.article_id, "
             "s.seq, s.text AS source, "
             f"(u.status IN ({marks}) AND u.text = '' AND u.joined_to IS NULL) AS open, "
             "EXISTS (SELECT 1 FROM leases l WHERE l.unit_id = u.id AND l.expires_at > ?) "

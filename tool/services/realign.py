@@ -7,7 +7,6 @@ correction touches gets a ``realign`` event in the same transaction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from tool.core.align import align
 from tool.core.segment import segment_sentences
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError
+from tool.services.units import change_unit
 from tool.services.users import REVIEWING_ROLES, require_user
 
 OPERATIONS = ("merge-next", "split", "move-last-to-next", "move-first-to-previous")
@@ -170,7 +170,7 @@ def _apply(
     now = stamp()
     for unit_id, change in changes.items():
         unit = _unit(db, unit_id)
-        new = {**change, "updated_at": now}
+        new = dict(change)
         joined = change.get("joined_to", unit["joined_to"])
         if joined:
             new["status"] = db.execute(
@@ -180,24 +180,17 @@ def _apply(
             new["status"] = "translated"
         elif not new.get("text", unit["text"]) and unit["status"] != "new":
             new["status"] = "needs_review"
-        db["units"].update(unit_id, new)
-        db["events"].insert(
-            {
-                "unit_id": unit_id,
-                "at": now,
-                "user": user,
-                "action": "realign",
-                "old_status": unit["status"],
-                "new_status": new.get("status", unit["status"]),
-                "old_text": unit["text"],
-                "new_text": new.get("text", unit["text"]),
-                "comment": "",
-                "detail": json.dumps(
-                    {
-                        "operation": operation,
-                        "joined_to": joined,
-                        "was_joined_to": unit["joined_to"],
-                    }
-                ),
-            }
+        change_unit(
+            db,
+            unit,
+            new,
+            at=now,
+            user=user,
+            action="realign",
+            detail={
+                "operation": operation,
+                "joined_to": joined,
+                "was_joined_to": unit["joined_to"],
+            },
+            carry_bead=False,
         )

@@ -21,16 +21,17 @@ from tool.core.normalize import normalise_text
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.memory import add_approved, withdraw_unit
-from tool.services.users import REVIEWING_ROLES, require_user
-from tool.services.workflow import (
+from tool.services.units import (
     change_unit,
     check_transition,
-    clean_text,
     get_unit,
     moment,
+    release_leases,
     require_head,
     when,
 )
+from tool.services.users import REVIEWING_ROLES, require_user
+from tool.services.workflow import clean_text
 
 
 @dataclass
@@ -94,7 +95,7 @@ def _approve_one(
     """Approve one loaded unit; returns True if the editor changed its text."""
     require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
     require_head(unit, "approve")
-    check_transition(unit, "approved")
+    check_transition(unit, "approved", "approve")
     if unit["translator"] == user:
         raise PermissionDenied(
             f"unit {unit['id']} is your own translation: another editor must approve it"
@@ -116,8 +117,8 @@ def _approve_one(
         comment=comment,
         detail={"edited": True} if edited else None,
     )
-    if unit["lease_user"]:
-        db.execute("DELETE FROM leases WHERE unit_id = ?", [unit["id"]])  # a stale lease
+    if unit["lease_user"]:  # an expired lease (a live one was refused above)
+        release_leases(db, [unit], at=at, user=user, reason="expired")
     add_approved(db, unit["id"])  # approved pairs feed the translation memory
     return edited
 
@@ -205,7 +206,7 @@ def reject(
         unit = get_unit(db, unit_id)
         require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
         require_head(unit, "reject")
-        check_transition(unit, "rejected")
+        check_transition(unit, "rejected", "reject")
         _refuse_leased(unit, at)
         change_unit(
             db,
@@ -216,7 +217,8 @@ def reject(
             action="reject",
             comment=comment,
         )
-        db.execute("DELETE FROM leases WHERE unit_id = ?", [unit_id])
+        if unit["lease_user"]:  # an expired lease (a live one was refused above)
+            release_leases(db, [unit], at=at, user=user, reason="expired")
         return get_unit(db, unit_id)
 
 

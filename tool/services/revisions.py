@@ -19,11 +19,11 @@ from tool.core.diff import match_segments
 from tool.core.normalize import count_words
 from tool.db.connection import transaction
 from tool.errors import ConflictError, NotFoundError
+from tool.services.units import WORK_STATUSES, change_unit, note
 from tool.services.users import REVIEWING_ROLES, require_user
-from tool.services.workflow import write_event
 
 # Statuses whose units hold work that a source change puts back into review.
-REVIEWABLE = ("translated", "approved", "rejected", "needs_review")
+REVIEWABLE = WORK_STATUSES
 
 
 @dataclass
@@ -226,13 +226,13 @@ def _mark_units(
     for unit in list(db.query("SELECT * FROM units WHERE segment_id = ?", [segment_id])):
         bead = _bead_units(db, unit) if review else [unit]
         for member in bead:
-            new_status = member["status"]
             if review and member["status"] in REVIEWABLE:
-                new_status = "needs_review"
-                db["units"].update(member["id"], {"status": new_status, "updated_at": now})
-            write_event(
-                db, member, at=now, user=user, action=action, new_status=new_status, detail=detail
-            )
+                change_unit(
+                    db, member, {"status": "needs_review"}, at=now, user=user, action=action,
+                    detail=detail, carry_bead=False,
+                )  # fmt: skip
+            else:
+                note(db, member, at=now, user=user, action=action, detail=detail)
 
 
 def _bead_units(db: sqlite_utils.Database, unit: dict[str, Any]) -> list[dict[str, Any]]:
@@ -267,7 +267,7 @@ def _reopen_bead_without(db: sqlite_utils.Database, segment_id: int, user: str, 
             else next((u for u in live if u["joined_to"] is None), live[0])
         )
         for member in live:
-            change: dict[str, Any] = {"updated_at": now}
+            change: dict[str, Any] = {}
             if member["status"] in REVIEWABLE:
                 change["status"] = "needs_review"
             if member["id"] == head["id"]:
@@ -276,16 +276,15 @@ def _reopen_bead_without(db: sqlite_utils.Database, segment_id: int, user: str, 
                     change["text"] = unit["text"]
             else:
                 change["joined_to"] = head["id"]
-            db["units"].update(member["id"], change)
-            write_event(
+            change_unit(
                 db,
                 member,
+                change,
                 at=now,
                 user=user,
                 action="bead-changed",
-                new_status=change.get("status", member["status"]),
-                new_text=change.get("text", member["text"]),
                 detail={"removed_segment": segment_id, "head": head["id"]},
+                carry_bead=False,
             )
 
 

@@ -24,8 +24,8 @@ from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
 from tool.services.importer import content_hash, find_article_files, prepare_article
 from tool.services.lexicon_store import load_lexicon, store_lexicon
+from tool.services.units import change_unit, create_units
 from tool.services.users import REVIEWING_ROLES, require_user
-from tool.services.workflow import write_event
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class TranslationImportResult:
     untranslated: int = 0
     target_only: int = 0
     kept_approved: int = 0
+    kept_leased: int = 0  # units a translator holds, left to them
     alignment: list[str] = field(default_factory=list)
     differences: list[dict[str, Any]] = field(default_factory=list)
 
@@ -103,7 +104,10 @@ def import_translations(
 ) -> list[TranslationImportResult]:
     """Align translation files with their originals and store the result, all or nothing.
 
-    Every file is read, checked and aligned before anything is written. See the module
+    Every file is read, checked and aligned before the write transaction; inside it the
+    alignment is checked against the segments as they are then (and redone if an edited
+    original came in meanwhile), and every unit is compared and written as it is then:
+    an approval made while the files were aligning is never undone. See the module
     docstring for ``apply`` and ``force``; ``progress`` is called with each file once it
     is aligned.
     """
@@ -124,11 +128,18 @@ def import_translations(
     lexicons: dict[tuple[str, str], Any] = {}
     plans = []
     for item in prepared:
-        plans.append(_plan(db, item, lexicons))
+        plans.append((item, _plan(db, item, lexicons)))
         if progress:
             progress(item.path)
     with transaction(db):
-        results = [_store(db, item, plan, user, apply, force) for item, plan in plans]
+        at = stamp()  # taken once we hold the write lock
+        for item in prepared:
+            require_user(db, user, roles=REVIEWING_ROLES, lang=item.lang)
+        results = []
+        for item, plan in plans:
+            if plan.segments != _live_segments(db, item.article_id):
+                plan = _plan(db, item, lexicons)  # the original changed while we aligned
+            results.append(_store(db, item, plan, user, apply, force, at))
         wrote = any(r.action in ("aligned", "updated") for r in results)
         for (source_lang, target_lang), lexicon in lexicons.items():
             if wrote and lexicon is not None:  # learned from the current approvals: keep it
@@ -138,16 +149,26 @@ def import_translations(
 
 @dataclass
 class _Plan:
+    """An alignment of one file against the segments as they were when it was made."""
+
     result: TranslationImportResult
+    segments: list[tuple[int, int, str]]  # (id, seq, text) of the live segments
     proposals: list[Proposal]
     target_only: list[tuple[int, str]]  # (after_seq, text)
-    existing: dict[int, dict[str, Any]]  # segment id -> unit row
 
 
-def _plan(
-    db: sqlite_utils.Database, item: PreparedTranslation, lexicons: dict
-) -> tuple[PreparedTranslation, _Plan]:
-    """Align one translation and compare it with what is stored; read-only."""
+def _live_segments(db: sqlite_utils.Database, article_id: str) -> list[tuple[int, int, str]]:
+    return [
+        tuple(row)
+        for row in db.execute(
+            "SELECT id, seq, text FROM segments WHERE article_id = ? AND obsolete = 0 ORDER BY seq",
+            [article_id],
+        )
+    ]
+
+
+def _plan(db: sqlite_utils.Database, item: PreparedTranslation, lexicons: dict) -> _Plan:
+    """Align one translation with its original's live segments; read-only."""
     rows = list(db.query("SELECT lang FROM articles WHERE id = ?", [item.article_id]))
     if not rows:
         raise NotFoundError(
@@ -159,12 +180,6 @@ def _plan(
             f"{item.path}: the translation is in {item.lang}, the original's own language"
         )
     result = TranslationImportResult(item.article_id, item.lang, str(item.path), "unchanged")
-    previous = db.execute(
-        "SELECT content_hash FROM translations WHERE article_id = ? AND lang = ?",
-        [item.article_id, item.lang],
-    ).fetchone()
-    if previous and previous[0] == item.content_hash:
-        return item, _Plan(result, [], [], {})
     segments = list(
         db.query(
             "SELECT id, seq, paragraph, text FROM segments "
@@ -172,6 +187,9 @@ def _plan(
             [item.article_id],
         )
     )
+    snapshot = [(s["id"], s["seq"], s["text"]) for s in segments]
+    if _stored_hash(db, item) == item.content_hash:
+        return _Plan(result, snapshot, [], [])
     key = (source_lang, item.lang)
     if key not in lexicons:
         lexicons[key] = load_lexicon(db, source_lang, item.lang)
@@ -215,19 +233,43 @@ def _plan(
                 )
             )
     result.target_only = len(target_only)
-    existing = {
-        row["segment_id"]: row
-        for row in db.query(
-            "SELECT u.* FROM units u JOIN segments s ON s.id = u.segment_id "
-            "WHERE s.article_id = ? AND u.lang = ?",
-            [item.article_id, item.lang],
-        )
-    }
-    return item, _Plan(result, proposals, target_only, existing)
+    return _Plan(result, snapshot, proposals, target_only)
+
+
+def _stored_hash(db: sqlite_utils.Database, item: PreparedTranslation) -> str | None:
+    row = db.execute(
+        "SELECT content_hash FROM translations WHERE article_id = ? AND lang = ?",
+        [item.article_id, item.lang],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _has_work(unit: dict[str, Any] | None) -> bool:
     return unit is not None and (unit["status"] != "new" or bool(unit["text"]))
+
+
+def _stored_units(db: sqlite_utils.Database, article_id: str, lang: str) -> dict[int, dict]:
+    """The article's units in ``lang`` by segment id, with their live lease holder."""
+    return {
+        row["segment_id"]: row
+        for row in db.query(
+            "SELECT u.*, l.user AS lease_user, l.expires_at AS lease_expires "
+            "FROM units u JOIN segments s ON s.id = u.segment_id "
+            "LEFT JOIN leases l ON l.unit_id = u.id WHERE s.article_id = ? AND u.lang = ?",
+            [article_id, lang],
+        )
+    }
+
+
+def _stored_target_only(db: sqlite_utils.Database, article_id: str, lang: str) -> list:
+    return [
+        tuple(row)
+        for row in db.execute(
+            "SELECT after_seq, text FROM target_only WHERE article_id = ? AND lang = ? "
+            "ORDER BY after_seq, position",
+            [article_id, lang],
+        )
+    ]
 
 
 def _store(
@@ -237,15 +279,19 @@ def _store(
     user: str,
     apply: bool,
     force: bool,
+    at: str,
 ) -> TranslationImportResult:
+    """Compare the plan with the units as they are now and write it; inside the transaction."""
     result = plan.result
-    if result.beads == 0:
-        return result  # unchanged file
-    first_import = not any(_has_work(u) for u in plan.existing.values())
-    units_by_segment = {sid: u["id"] for sid, u in plan.existing.items()}
+    if result.beads == 0 or _stored_hash(db, item) == item.content_hash:
+        result.action = "unchanged"
+        return result
+    existing = _stored_units(db, item.article_id, item.lang)
+    first_import = not any(_has_work(u) for u in existing.values())
+    units_by_segment = {sid: u["id"] for sid, u in existing.items()}
     changes = []
     for proposal in plan.proposals:
-        unit = plan.existing.get(proposal.segment_id)
+        unit = existing.get(proposal.segment_id)
         head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
         if unit and unit["text"] == proposal.text and unit["joined_to"] == head:
             continue
@@ -260,96 +306,98 @@ def _store(
                 "status": unit["status"] if unit else "new",
             }
         )
+    target_only_changed = plan.target_only != _stored_target_only(db, item.article_id, item.lang)
     if not first_import and not apply:
-        result.action = "differs" if result.differences else "unchanged"
+        if result.differences:
+            result.action = "differs"
+            return result
+        # Only target-only text differs (or nothing): no unit changes, so store it now.
+        _replace_target_only(db, item, plan.target_only, at)
+        _record_file(db, item, at, complete=True)
+        result.action = "updated" if target_only_changed else "unchanged"
         return result
     result.action = "aligned" if first_import else "updated"
-    now = stamp()
     action = "align" if first_import else "reimport"
     for proposal, unit in changes:
         if unit and unit["status"] == "approved" and not force:
             result.kept_approved += 1
             continue
+        if unit and _leased_by_other(unit, user, at):
+            result.kept_leased += 1  # a translator is working on it: theirs until they submit
+            continue
         if unit is None:
-            unit = _new_unit(db, proposal.segment_id, item.lang, now)
-            units_by_segment[proposal.segment_id] = unit["id"]
+            (unit_id,) = create_units(db, [proposal.segment_id], item.lang, at=at, user=user)
+            unit = {"id": unit_id, "status": "new", "text": "", "joined_to": None}
+            units_by_segment[proposal.segment_id] = unit_id
         head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
-        _write_unit(db, unit, proposal, head, item, user, action, now)
+        change_unit(
+            db,
+            unit,
+            {
+                "text": proposal.text,
+                "status": proposal.status,
+                "translator": item.meta.get("translator", ""),
+                "origin": "aligned",
+                "confidence": proposal.confidence,
+                "joined_to": head,
+            },
+            at=at,
+            user=user,
+            action=action,
+            detail={
+                "bead": proposal.bead,
+                "confidence": proposal.confidence,
+                "file": str(item.path),
+                **({"forced": True} if unit["status"] == "approved" else {}),
+            },
+            carry_bead=False,
+        )
+    _replace_target_only(db, item, plan.target_only, at)
+    # With units kept (approved or leased), the file still differs: the next import shows it.
+    _record_file(db, item, at, complete=not (result.kept_approved or result.kept_leased))
+    return result
+
+
+def _leased_by_other(unit: dict[str, Any], user: str, at: str) -> bool:
+    return bool(unit["lease_user"]) and unit["lease_user"] != user and unit["lease_expires"] > at
+
+
+def _replace_target_only(
+    db: sqlite_utils.Database, item: PreparedTranslation, lines: list[tuple[int, str]], at: str
+) -> None:
     db.execute(
         "DELETE FROM target_only WHERE article_id = ? AND lang = ?", [item.article_id, item.lang]
     )
     position: dict[int, int] = {}
-    for after_seq, text in plan.target_only:
+    rows = []
+    for after_seq, text in lines:
         position[after_seq] = position.get(after_seq, -1) + 1
-        db["target_only"].insert(
+        rows.append(
             {
                 "article_id": item.article_id,
                 "lang": item.lang,
                 "after_seq": after_seq,
                 "position": position[after_seq],
                 "text": text,
-                "created_at": now,
+                "created_at": at,
             }
         )
-    db["translations"].upsert(
+    if rows:
+        db.table("target_only").insert_all(rows)
+
+
+def _record_file(
+    db: sqlite_utils.Database, item: PreparedTranslation, at: str, *, complete: bool
+) -> None:
+    db.table("translations").upsert(
         {
             "article_id": item.article_id,
             "lang": item.lang,
             "translator": item.meta.get("translator", ""),
             "meta": json.dumps(item.meta, ensure_ascii=False),
             "path": str(item.path),
-            # With approved units kept, the file still differs: the next import shows it.
-            "content_hash": "" if result.kept_approved else item.content_hash,
-            "imported_at": now,
+            "content_hash": item.content_hash if complete else "",
+            "imported_at": at,
         },
         pk=("article_id", "lang"),
-    )
-    return result
-
-
-def _new_unit(db: sqlite_utils.Database, segment_id: int, lang: str, now: str) -> dict[str, Any]:
-    unit = {
-        "segment_id": segment_id,
-        "lang": lang,
-        "text": "",
-        "status": "new",
-        "origin": "human",
-        "updated_at": now,
-    }
-    unit["id"] = db["units"].insert(unit).last_pk
-    unit["joined_to"] = None
-    return unit
-
-
-def _write_unit(
-    db: sqlite_utils.Database,
-    unit: dict[str, Any],
-    proposal: Proposal,
-    head: int | None,
-    item: PreparedTranslation,
-    user: str,
-    action: str,
-    now: str,
-) -> None:
-    db["units"].update(
-        unit["id"],
-        {
-            "text": proposal.text,
-            "status": proposal.status,
-            "translator": item.meta.get("translator", ""),
-            "origin": "aligned",
-            "confidence": proposal.confidence,
-            "joined_to": head,
-            "updated_at": now,
-        },
-    )
-    write_event(
-        db,
-        unit,
-        at=now,
-        user=user,
-        action=action,
-        new_status=proposal.status,
-        new_text=proposal.text,
-        detail={"bead": proposal.bead, "confidence": proposal.confidence, "file": str(item.path)},
     )
