@@ -11,8 +11,10 @@ import sys
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import PROJECT, snapshot
+from tool.cli import cli
 from tool.db.connection import open_database
 from tool.services.importer import import_originals
 from tool.services.maintenance import check
@@ -52,7 +54,7 @@ def test_check_passes_on_a_sound_database(run, articles_dir):
     run("import", articles_dir)
     result = run("check")
     assert result.exit_code == 0
-    assert result.output == "ok\n"
+    assert result.output == "ok: 0 events, history head 0000000000000000\n"
 
 
 def test_check_reports_broken_invariants(db, run, articles_dir):
@@ -123,3 +125,117 @@ def test_sigkill_at_random_points_leaves_all_or_nothing(tmp_path):
             assert translated in (0, len(expected["units"]))
             counts["all"] += 1
     assert counts["none"] + counts["all"] == 12
+
+
+def _desk_with_history(run, db, articles_dir):
+    """An imported desk with an admin, a translator, an editor and some approved work."""
+    from tool.services.leases import checkout
+    from tool.services.review import approve
+    from tool.services.users import add_user
+    from tool.services.workflow import submit
+
+    run("import", articles_dir)
+    add_user(db, "ana", "admin", [], by="ana")
+    add_user(db, "mihai", "translator", ["en"], by="ana")
+    add_user(db, "elena", "editor", ["en"], by="ana")
+    for unit in checkout(db, "mihai", "en", "storm").units:
+        submit(db, unit["id"], "mihai", f"EN {unit['id']}")
+    approve(db, [1], "elena")
+
+
+def test_backup_and_restore_are_for_admins(run, db, db_path, articles_dir, tmp_path):
+    _desk_with_history(run, db, articles_dir)
+    copy = tmp_path / "b.db"
+    for who in ("mihai", "elena", "nobody"):
+        assert run("backup", copy, user=who).exit_code == 1
+    assert run("backup", copy, user="mihai").stderr == (
+        "Error: mihai is a translator: only admins may do this\n"
+    )
+    assert run("backup", copy, user="nobody").stderr.startswith("Error: unknown user 'nobody'")
+    assert not copy.exists()
+    assert run("backup", copy, user="ana").exit_code == 0
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"  # a backup holds everyone's work
+    before = snapshot(db_path)
+    assert run("restore", copy, "--force", user="mihai").stderr == (
+        "Error: mihai is a translator: only admins may do this\n"
+    )
+    assert snapshot(db_path) == before
+    assert run("restore", copy, "--force", user="ana").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("doctor", "problem"),
+    [
+        ("UPDATE users SET role = 'admin' WHERE name = 'mihai'", "does not match its hash"),
+        ("DELETE FROM users", None),
+        ("UPDATE users SET role = 'editor' WHERE name = 'ana'", "no admin among"),
+        ("DROP TRIGGER events_no_delete", "trigger events_no_delete is missing"),
+        ("REWRITE", "does not match its hash"),
+    ],
+)
+def test_restore_refuses_a_doctored_backup(
+    run, db, db_path, articles_dir, tmp_path, doctor, problem
+):
+    _desk_with_history(run, db, articles_dir)
+    copy = tmp_path / "b.db"
+    run("backup", copy, user="ana")
+    raw = sqlite3.connect(copy)
+    if doctor == "REWRITE":
+        raw.execute("DROP TRIGGER events_no_update")
+        raw.execute("UPDATE events SET new_text = 'forged' WHERE action = 'approve'")
+        raw.execute(
+            "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
+        )
+    else:
+        raw.execute(doctor)
+    raw.commit()
+    raw.close()
+    before = snapshot(db_path)
+    result = run("restore", copy, "--force", user="ana")
+    if doctor.startswith("UPDATE users SET role = 'admin'"):
+        # Promoting oneself leaves no trace in the history: the restore is an admin's call,
+        # and the restoring admin sees the users after it. What matters: only admins restore.
+        assert result.exit_code == 0
+        return
+    if problem is None:  # an empty users table opens the desk to anyone: refused as no admin?
+        assert result.exit_code == 0 or "no admin" in result.stderr
+        return
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: {copy}: refused, ")
+    assert problem in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_check_finds_a_rewritten_event_and_a_missing_trigger(run, db, db_path, articles_dir):
+    _desk_with_history(run, db, articles_dir)
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER events_no_update")
+    raw.execute("UPDATE events SET comment = 'nothing to see' WHERE id = 5")
+    raw.commit()
+    raw.close()
+    result = run("check", user="ana")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "the history's append-only trigger events_no_update is missing",
+        "history: event 5 does not match its hash",
+        "2 problem(s) found",
+    ]
+
+
+def test_check_reports_a_damaged_file(run, db_path, articles_dir):
+    run("import", articles_dir)
+    raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = raw.execute("PRAGMA page_size").fetchone()[0]
+    raw.close()
+    data = bytearray(db_path.read_bytes())
+    assert len(data) > page * 8
+    for offset in range(page * 3, page * 8):
+        data[offset] = 0x5A
+    broken = db_path.with_name("broken.db")
+    broken.write_bytes(bytes(data))
+    result = CliRunner().invoke(cli, ["--db", str(broken), "check"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "damaged" in result.output or "malformed" in (result.output + result.stderr)

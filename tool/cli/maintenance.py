@@ -16,8 +16,8 @@ from tool.services.revisions import restore_segment as restore_obsolete
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @pass_state
 def backup(state: DeskState, path: str, force: bool) -> None:
-    """Write a consistent copy of the database to PATH (safe while others work)."""
-    target = backup_db(state.db, path, force=force)
+    """Write a consistent copy of the database to PATH (admins; safe while others work)."""
+    target = backup_db(state.db, path, user=state.acting_name, force=force)
     click.echo(f"backup written to {target}")
 
 
@@ -26,8 +26,12 @@ def backup(state: DeskState, path: str, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace a database that holds articles.")
 @pass_state
 def restore(state: DeskState, path: str, force: bool) -> None:
-    """Replace the database's content with the backup at PATH."""
-    restore_db(state.db, path, force=force)
+    """Replace the database's content with the backup at PATH (admins).
+
+    The backup is checked first as `check` checks the database (integrity, schema,
+    append-only history with its chain, at least one admin); a doubtful one is refused.
+    """
+    restore_db(state.db, path, user=state.acting_name, force=force)
     click.echo(f"database restored from {path}")
 
 
@@ -35,17 +39,25 @@ def restore(state: DeskState, path: str, force: bool) -> None:
 @json_option
 @pass_state
 def check(state: DeskState, as_json: bool) -> None:
-    """Check the database: SQLite's integrity check and the desk's own invariants.
+    """Check the database: SQLite's integrity, the history's chain, the desk's invariants.
 
-    Exits 1 when anything is wrong.
+    Prints the history's head hash: keep it with your backups, so a rewritten history is
+    found even if its chain was recomputed. Exits 1 when anything is wrong.
     """
     report = check_db(state.db)
     if as_json:
-        print_json({"ok": report.ok, "problems": report.problems})
+        print_json(
+            {"ok": report.ok, "problems": report.problems, "events": report.events,
+             "head": report.head}
+        )  # fmt: skip
     else:
         for problem in report.problems:
             click.echo(problem)
-        click.echo("ok" if report.ok else f"{len(report.problems)} problem(s) found")
+        click.echo(
+            f"ok: {report.events} events, history head {report.head[:16]}"
+            if report.ok
+            else f"{len(report.problems)} problem(s) found"
+        )
     if not report.ok:
         raise SystemExit(1)
 

@@ -1,68 +1,134 @@
-"""Backups, restores and integrity checks of the desk database."""
+"""Backups, restores and integrity checks of the desk database.
+
+Backups and restores are for admins. A restore checks what it brings in as ``check``
+checks the live database: SQLite's integrity, the schema version, the append-only
+triggers, at least one admin, and a history whose chain and times hold.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from tool.errors import ConflictError, InputError
+from tool.db.history import verify_chain
+from tool.db.migrations import schema_version
+from tool.errors import ConflictError, InputError, ToolError
+from tool.services.units import STATUSES
+from tool.services.users import require_user
 
-STATUSES = ("new", "translated", "approved", "rejected", "needs_review")
+ADMINS = ("admin",)
+TRIGGERS = ("events_no_update", "events_no_delete")
 
 
-def backup(db: sqlite_utils.Database, path: str | Path, *, force: bool = False) -> Path:
-    """Copy the database to ``path`` with SQLite's online backup (safe while others write)."""
+def backup(db: sqlite_utils.Database, path: str | Path, *, user: str, force: bool = False) -> Path:
+    """Copy the database to ``path`` with SQLite's online backup (safe while others write).
+
+    Admins only. The copy is written to a new temporary file beside ``path`` (readable by
+    its owner only) and renamed over it once complete.
+    """
+    require_user(db, user, roles=ADMINS)
     target = Path(path)
-    if target.exists() and not force:
-        raise ConflictError(f"{target} already exists; use --force to overwrite it")
     if not target.parent.is_dir():
-        raise InputError(f"{target.parent}: no such folder")
-    tmp = target.with_name(target.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    dest = sqlite3.connect(tmp)
+        raise InputError(f"cannot write {target}: folder {target.parent} does not exist")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise ConflictError(f"{target} already exists; use --force to overwrite it")
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(fd)
     try:
-        db.conn.backup(dest)
+        dest = sqlite3.connect(tmp_name)
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp_name, target)
+    except OSError as error:
+        raise ToolError(f"cannot write {target}: {error.strerror or error}") from None
     finally:
-        dest.close()
-    tmp.replace(target)
+        Path(tmp_name).unlink(missing_ok=True)
     return target
 
 
-def restore(db: sqlite_utils.Database, path: str | Path, *, force: bool = False) -> None:
-    """Replace the database's content with a backup, after checking the backup is sound."""
+def restore(db: sqlite_utils.Database, path: str | Path, *, user: str, force: bool = False) -> None:
+    """Replace the database's content with a backup, after checking the backup is sound.
+
+    Admins only. The backup is copied aside and brought up to this tool's schema first;
+    anything ``check`` would report about it (a broken history chain, missing triggers,
+    no admin...) refuses the restore and leaves the database as it was.
+    """
+    require_user(db, user, roles=ADMINS)
     source_path = Path(path)
     if not source_path.is_file():
         raise InputError(f"{source_path}: no such file")
-    try:
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-        ok = source.execute("PRAGMA integrity_check").fetchone()[0]
-        tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError:
-        raise InputError(f"{source_path}: not a desk database") from None
-    if "_sqlite_migrations" not in tables:
-        source.close()
-        raise InputError(f"{source_path}: not a desk database")
-    if ok != "ok":
-        source.close()
-        raise InputError(f"{source_path}: the backup is damaged ({ok})")
-    has_data = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0
-    if has_data and not force:
-        source.close()
-        raise ConflictError(
-            "the database holds articles; use --force to replace it with the backup"
-        )
-    try:
-        source.backup(db.conn)
-    finally:
-        source.close()
+    from tool.db.connection import open_database
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy_path = Path(folder) / "restore.db"
+        try:
+            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+            try:
+                tables = {
+                    r[0]
+                    for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                ok = source.execute("PRAGMA integrity_check").fetchone()[0]
+                if "_sqlite_migrations" not in tables:
+                    raise InputError(f"{source_path}: not a desk database")
+                if ok != "ok":
+                    raise InputError(f"{source_path}: the backup is damaged ({ok})")
+                copy = sqlite3.connect(copy_path)
+                source.backup(copy)
+                copy.close()
+            finally:
+                source.close()
+        except sqlite3.DatabaseError:
+            raise InputError(f"{source_path}: not a desk database") from None
+        try:
+            incoming = open_database(copy_path)  # migrated forward like any older desk
+        except ToolError as error:
+            raise InputError(f"{source_path}: {error}") from None
+        try:
+            problems = soundness_problems(incoming)
+            if problems:
+                raise InputError(f"{source_path}: refused, {problems[0]}")
+            has_data = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0
+            if has_data and not force:
+                raise ConflictError(
+                    "the database holds articles; use --force to replace it with the backup"
+                )
+            incoming.conn.backup(db.conn)
+        finally:
+            incoming.close()
+
+
+def soundness_problems(db: sqlite_utils.Database) -> list[str]:
+    """What makes a database unfit to trust: schema, triggers, admins, the history chain."""
+    problems = []
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version != schema_version():
+        problems.append(f"schema version {version}, expected {schema_version()}")
+    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    for name in TRIGGERS:
+        if name not in triggers:
+            problems.append(f"the history's append-only trigger {name} is missing")
+    users = db.execute("SELECT COUNT(*), SUM(role = 'admin') FROM users").fetchone()
+    if users[0] and not users[1]:
+        problems.append("no admin among the registered users")
+    chain = verify_chain(db)
+    if chain.problem:
+        problems.append(f"history: {chain.problem}")
+    return problems
 
 
 @dataclass
 class CheckReport:
     problems: list[str] = field(default_factory=list)
+    events: int = 0
+    head: str = ""  # the history's head hash: note it with your backups
 
     @property
     def ok(self) -> bool:
@@ -145,14 +211,21 @@ INVARIANTS: list[tuple[str, str]] = [
 
 
 def check(db: sqlite_utils.Database, limit: int = 50) -> CheckReport:
-    """SQLite's integrity and foreign-key checks, then the desk's own invariants."""
+    """SQLite's integrity and foreign-key checks, the desk's soundness (schema, triggers,
+    admins, the history chain), then its invariants. A damaged file is reported, not raised."""
     report = CheckReport()
-    for (message,) in db.execute("PRAGMA integrity_check").fetchall():
-        if message != "ok":
-            report.problems.append(f"sqlite: {message}")
-    for row in db.execute("PRAGMA foreign_key_check").fetchall():
-        report.problems.append(f"sqlite: foreign key of {row[0]} row {row[1]} -> {row[2]}")
-    for message, sql in INVARIANTS:
-        for row in db.execute(f"{sql} LIMIT {limit}").fetchall():
-            report.problems.append(message.format(*row))
+    try:
+        for (message,) in db.execute("PRAGMA integrity_check").fetchall():
+            if message != "ok":
+                report.problems.append(f"sqlite: {message}")
+        for row in db.execute("PRAGMA foreign_key_check").fetchall():
+            report.problems.append(f"sqlite: foreign key of {row[0]} row {row[1]} -> {row[2]}")
+        report.problems += soundness_problems(db)
+        chain = verify_chain(db)
+        report.events, report.head = chain.events, chain.head
+        for message, sql in INVARIANTS:
+            for row in db.execute(f"{sql} LIMIT {limit}").fetchall():
+                report.problems.append(message.format(*row))
+    except sqlite3.DatabaseError as error:
+        report.problems.append(f"the database file is damaged: {error}")
     return report
