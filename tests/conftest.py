@@ -70,3 +70,24 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
         return {t: sorted(map(repr, conn.execute(f"SELECT * FROM [{t}]"))) for t in tables}
     finally:
         conn.close()
+
+
+def seed_event(
+    db,
+    unit_id: int,
+    *,
+    user: str,
+    action: str,
+    old_status: str | None,
+    new_status: str | None,
+    old_text: str | None = "",
+    new_text: str | None = "",
+    at: str = "2026-01-01T00:00:00.000000Z",
+) -> None:
+    """Append one chained history event for a unit a test wrote directly (set-up only)."""
+    from tool.db.connection import transaction
+    from tool.db.history import NewEvent, append
+
+    event = NewEvent(unit_id, user, action, old_status, new_status, old_text, new_text)
+    with transaction(db):
+        append(db, at, [event])

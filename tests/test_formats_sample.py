@@ -7,6 +7,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tests.conftest import seed_event
+
 DATA = Path(__file__).parent / "data"
 NOW = "2026-01-02T03:04:05.000000Z"
 LANG = "en"
@@ -75,20 +77,8 @@ def populate(db: sqlite_utils.Database, article_id: str = "budget", lang: str = 
             )
             .last_pk
         )
-        db["events"].insert(
-            {
-                "unit_id": ids[seq],
-                "at": "2026-01-01T00:00:00.000000Z",
-                "user": translator or "x",
-                "action": "test",
-                "old_status": "new",
-                "new_status": status,
-                "old_text": "",
-                "new_text": text,
-                "comment": "",
-                "detail": json.dumps({}),
-            }  # fmt: skip
-        )
+        seed_event(db, ids[seq], user=translator or "x", action="test", old_status="new",
+                   new_status=status, new_text=text)  # fmt: skip
     db["target_only"].insert(
         {
             "article_id": article_id,

@@ -166,8 +166,8 @@ def test_backup_and_restore_are_for_admins(run, db, db_path, articles_dir, tmp_p
 @pytest.mark.parametrize(
     ("doctor", "problem"),
     [
-        ("UPDATE users SET role = 'admin' WHERE name = 'mihai'", "does not match its hash"),
-        ("DELETE FROM users", None),
+        ("UPDATE users SET role = 'admin' WHERE name = 'mihai'", "user mihai differs from"),
+        ("DELETE FROM users", "user ana is in the history but not in the users table"),
         ("UPDATE users SET role = 'editor' WHERE name = 'ana'", "no admin among"),
         ("DROP TRIGGER events_no_delete", "trigger events_no_delete is missing"),
         ("REWRITE", "does not match its hash"),
@@ -193,14 +193,6 @@ def test_restore_refuses_a_doctored_backup(
     raw.close()
     before = snapshot(db_path)
     result = run("restore", copy, "--force", user="ana")
-    if doctor.startswith("UPDATE users SET role = 'admin'"):
-        # Promoting oneself leaves no trace in the history: the restore is an admin's call,
-        # and the restoring admin sees the users after it. What matters: only admins restore.
-        assert result.exit_code == 0
-        return
-    if problem is None:  # an empty users table opens the desk to anyone: refused as no admin?
-        assert result.exit_code == 0 or "no admin" in result.stderr
-        return
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"Error: {copy}: refused, ")
     assert problem in result.stderr

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import INTEROP_KIT
+from tests.conftest import INTEROP_KIT, seed_event
 from tool.errors import InputError, NotFoundError
 from tool.services.memory import (
     add_approved,
@@ -73,18 +73,8 @@ def store_article(
             .last_pk
         )
         if unit_status != "new":
-            db["events"].insert(
-                {
-                    "unit_id": unit,
-                    "at": NOW,
-                    "user": "ana",
-                    "action": "submit",
-                    "old_status": "new",
-                    "new_status": unit_status,
-                    "old_text": "",
-                    "new_text": target,
-                }  # fmt: skip
-            )
+            seed_event(db, unit, user="ana", action="submit", old_status="new",
+                       new_status=unit_status, new_text=target, at=NOW)  # fmt: skip
         units.append(unit)
     return units
 

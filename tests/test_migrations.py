@@ -30,4 +30,6 @@ def test_fixture_migrates_forward_and_keeps_data(fixture: Path, tmp_path):
     assert not migrations.pending(db)
     assert db.execute("SELECT text FROM units WHERE id = 1").fetchone()[0] == "First sentence."
     assert db.execute("SELECT COUNT(*) FROM events").fetchone()[0] >= 1
-    assert check(db).ok, check(db).problems
+    # A version-1 desk could be started by a translator (no admin): check says so.
+    expected = ["no admin among the registered users"] if fixture.stem == "schema-v1" else []
+    assert check(db).problems == expected

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.conftest import seed_event
 from tests.test_memory import store_article
 from tool.errors import InputError, NotFoundError, PermissionDenied
 from tool.services.maintenance import check
@@ -60,8 +61,8 @@ def job(db):
                 )
                 .last_pk
             )
-            db["events"].insert({"unit_id": unit, "at": "x", "user": "ana", "action": "submit",
-                                 "new_status": "translated", "new_text": "Mine."})  # fmt: skip
+            seed_event(db, unit, user="ana", action="submit", old_status="new",
+                       new_status="translated", new_text="Mine.")  # fmt: skip
     return db
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import seed_event, snapshot
 from tool.services.importer import import_originals
 from tool.services.maintenance import check
 from tool.services.revisions import restore_segment
@@ -47,17 +47,8 @@ def translate_all(db, status="approved"):
             )
             .last_pk
         )
-        db["events"].insert(
-            {
-                "unit_id": unit_id,
-                "action": "approve",
-                "old_status": "new",
-                "new_status": status,
-                "old_text": "",
-                "new_text": "EN " + seg["text"],
-                "user": "ed",
-            }
-        )
+        seed_event(db, unit_id, user="ed", action="approve", old_status="new",
+                   new_status=status, new_text="EN " + seg["text"])  # fmt: skip
 
 
 def units_by_source(db):

@@ -89,10 +89,76 @@ def test_user_commands(run):
     bad_role = run("user", "add", "bob", "--role", "boss", user="root")
     assert bad_role.exit_code == 2
     lines = run("user", "list").output.splitlines()
-    assert lines[0].split() == ["name", "role", "languages", "added"]
+    assert lines[0].split() == ["name", "role", "languages", "added", "status"]
     assert lines[2].split()[:4] == ["ana", "translator", "en", "ru"]
     data = json.loads(run("user", "list", "--json").output)
     assert [(u["name"], u["role"], u["languages"]) for u in data] == [
         ("ana", "translator", ["en", "ru"]),
         ("root", "admin", []),
     ]
+
+
+def test_the_first_user_must_be_an_admin(db):
+    with pytest.raises(InputError) as error:
+        add_user(db, "ana", "translator", ["en"], by="ana")
+    assert str(error.value) == (
+        "the first user of a desk must be an admin (--role admin), or nobody could add the others"
+    )
+    assert list_users(db) == []
+
+
+def test_change_and_disable_users_with_history(db):
+    from tool.services.users import disable_user, set_user, users_history_problems
+
+    add_user(db, "root", "admin", [], by="root")
+    add_user(db, "ana", "translator", ["en"], by="root")
+    with pytest.raises(PermissionDenied, match="ana is a translator: only admins may do this"):
+        set_user(db, "ana", role="editor", by="ana")
+    changed = set_user(db, "ana", role="editor", languages=["en", "ru"], by="root")
+    assert (changed.role, changed.languages) == ("editor", ("en", "ru"))
+    assert get_user(db, "ana").role == "editor"
+    with pytest.raises(InputError, match="say what to change"):
+        set_user(db, "ana", by="root")
+    with pytest.raises(ConflictError) as error:
+        set_user(db, "root", role="editor", languages=["en"], by="root")
+    assert str(error.value) == "root is the last admin and cannot be demoted; add another first"
+    with pytest.raises(ConflictError, match="root is the last admin and cannot be disabled"):
+        disable_user(db, "root", by="root")
+    disable_user(db, "ana", by="root")
+    with pytest.raises(PermissionDenied) as error:
+        require_user(db, "ana")
+    assert str(error.value) == "user 'ana' is disabled: ask an admin (`user enable`)"
+    disable_user(db, "ana", by="root", enable=True)
+    assert require_user(db, "ana").role == "editor"
+    actions = [
+        (r[0], json.loads(r[1])["name"])
+        for r in db.execute("SELECT action, detail FROM events WHERE unit_id IS NULL ORDER BY id")
+    ]
+    assert actions == [
+        ("user-add", "root"),
+        ("user-add", "ana"),
+        ("user-set", "ana"),
+        ("user-disable", "ana"),
+        ("user-enable", "ana"),
+    ]
+    assert users_history_problems(db) == []
+    db.execute("UPDATE users SET role = 'admin' WHERE name = 'ana'")  # edited into the file
+    assert users_history_problems(db) == [
+        'user ana differs from their history ({"disabled": false, "languages": ["en", "ru"], '
+        '"role": "editor"})'
+    ]
+
+
+def test_user_set_disable_enable_commands(run):
+    run("user", "add", "root", "--role", "admin", user="root")
+    run("user", "add", "ana", "--role", "translator", "--lang", "en", user="root")
+    result = run("user", "set", "ana", "--role", "editor", user="root")
+    assert (result.exit_code, result.output) == (0, "ana: editor (en)\n")
+    assert run("user", "disable", "ana", user="root").output == "disabled ana\n"
+    listing = run("user", "list", user="root").output
+    assert "disabled" in listing.splitlines()[2] or "disabled" in listing
+    assert run("mine", user="ana").stderr == (
+        "Error: user 'ana' is disabled: ask an admin (`user enable`)\n"
+    )
+    assert run("user", "enable", "ana", user="root").output == "enabled ana\n"
+    assert run("user", "disable", "root", user="root").exit_code == 1

@@ -35,12 +35,13 @@ def make_desk(db, run):
     """The budget article imported (7 segments) and a team: root, ana, bob, eve, ed, ivan."""
     result = run("import", DATA / "articles" / "budget.md")
     assert result.exit_code == 0, result.output
-    add_user(db, "root", "admin", [], by="root")
-    add_user(db, "ana", "translator", ["en"], by="root")
-    add_user(db, "bob", "translator", ["en"], by="root")
-    add_user(db, "eve", "editor", ["en"], by="root")
-    add_user(db, "ed", "editor", ["en", "ru"], by="root")
-    add_user(db, "ivan", "translator", ["ru"], by="root")
+    with clock.frozen(T0 - timedelta(days=30)):  # the team was there before the work starts
+        add_user(db, "root", "admin", [], by="root")
+        add_user(db, "ana", "translator", ["en"], by="root")
+        add_user(db, "bob", "translator", ["en"], by="root")
+        add_user(db, "eve", "editor", ["en"], by="root")
+        add_user(db, "ed", "editor", ["en", "ru"], by="root")
+        add_user(db, "ivan", "translator", ["ru"], by="root")
     return db
 
 

@@ -1,4 +1,4 @@
-"""The history: an append-only, hash-chained log of every change to a unit.
+"""The history: an append-only, hash-chained log of every change to a unit (and user).
 
 Each event stores a SHA-256 hash of its own content and of the event before it, so
 changing, removing or inserting an event anywhere breaks every link after it, and
@@ -43,7 +43,7 @@ COLUMNS = (
 class NewEvent:
     """One event to append: what happened to a unit, by whom, from what to what."""
 
-    unit_id: int
+    unit_id: int | None  # None for a change to a user
     user: str
     action: str
     old_status: str | None

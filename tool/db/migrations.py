@@ -236,9 +236,12 @@ def m003_event_chain(db: sqlite_utils.Database) -> None:
     """Chain the history: each event carries a hash of its content and of the event before.
 
     Existing events are hashed in order (the append-only trigger is lifted for that, inside
-    this migration's transaction only).
+    this migration's transaction only). Users can be disabled, and their changes join the
+    history (events with no unit): each existing user gets a ``user-add`` event as they are.
     """
-    from tool.db.history import rehash_all
+    import json
+
+    from tool.db.history import NewEvent, append, rehash_all
 
     db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
     db.execute("DROP TRIGGER events_no_update")
@@ -247,6 +250,28 @@ def m003_event_chain(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
         "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
     )
+    db.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_events_users ON events (action) WHERE unit_id IS NULL")
+    users = db.execute("SELECT name, role, languages, created_at FROM users ORDER BY name")
+    events = [
+        NewEvent(
+            unit_id=None,
+            user="migration",
+            action="user-add",
+            old_status=None,
+            new_status=None,
+            old_text=None,
+            new_text=json.dumps(
+                {"disabled": False, "languages": json.loads(langs or "[]"), "role": role},
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
+            detail={"name": name},
+        )
+        for name, role, langs, _created in users.fetchall()
+    ]
+    if events:
+        append(db, "", events)
 
 
 def schema_version() -> int:

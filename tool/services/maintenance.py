@@ -19,7 +19,7 @@ from tool.db.history import verify_chain
 from tool.db.migrations import schema_version
 from tool.errors import ConflictError, InputError, ToolError
 from tool.services.units import STATUSES
-from tool.services.users import require_user
+from tool.services.users import require_user, users_history_problems
 
 ADMINS = ("admin",)
 TRIGGERS = ("events_no_update", "events_no_delete")
@@ -121,6 +121,7 @@ def soundness_problems(db: sqlite_utils.Database) -> list[str]:
     chain = verify_chain(db)
     if chain.problem:
         problems.append(f"history: {chain.problem}")
+    problems += users_history_problems(db)
     return problems
 
 
@@ -186,7 +187,7 @@ INVARIANTS: list[tuple[str, str]] = [
     (
         "event {0} points to missing unit {1}",
         "SELECT e.id, e.unit_id FROM events e LEFT JOIN units u ON u.id = e.unit_id "
-        "WHERE u.id IS NULL",
+        "WHERE e.unit_id IS NOT NULL AND u.id IS NULL",
     ),
     (
         "lease on missing unit {0}",
