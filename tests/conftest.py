@@ -91,3 +91,22 @@ def seed_event(
     event = NewEvent(unit_id, user, action, old_status, new_status, old_text, new_text)
     with transaction(db):
         append(db, at, [event])
+
+
+#: Workflow tests translate with placeholder texts ("EN 3 by ana") whose numbers differ
+#: from the source's; they submit and approve through these, which override the QA gate.
+PLACEHOLDER_OVERRIDE = "placeholder text in a workflow test"
+
+
+def submit_any(db, unit_id, user, text=None, **options):
+    """workflow.submit, overriding QA errors (placeholder texts)."""
+    from tool.services.workflow import submit
+
+    return submit(db, unit_id, user, text, override=PLACEHOLDER_OVERRIDE, **options)
+
+
+def approve_any(db, unit_ids, user, **options):
+    """review.approve, overriding QA errors (placeholder texts)."""
+    from tool.services.review import approve
+
+    return approve(db, unit_ids, user, override=PLACEHOLDER_OVERRIDE, **options)

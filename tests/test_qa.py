@@ -312,8 +312,9 @@ def test_cli_qa_table_json_and_dismiss(run, db):
     units = store_article(db, "budget", [("Bugetul crește cu 5,5%.", "The budget grows by 6.5%.")],
                           status="translated")  # fmt: skip
     result = run("qa", "budget", "--lang", "en")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # an error was reported: a script can stop here
     assert "numbers changed: 5,5 -> 6.5" in result.output
+    assert result.output.endswith("1 error: fix them or dismiss false alarms\n")
     data = json.loads(run("qa", "budget", "--lang", "en", "--json").output)
     assert data[0]["check"] == "numbers" and data[0]["unit_id"] == units[0]
     assert set(data[0]) == {"unit_id", "article_id", "seq", "lang", "check", "severity",

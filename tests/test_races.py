@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from tests.conftest import approve_any as approve  # placeholder texts
+from tests.conftest import submit_any as submit  # placeholder texts
 from tool.db.connection import open_database
 from tool.services.importer import import_originals
 from tool.services.leases import checkout
 from tool.services.maintenance import check
-from tool.services.review import approve
 from tool.services.translations import import_translations
 from tool.services.users import add_user
-from tool.services.workflow import submit
 
 pytestmark = pytest.mark.slow
 
@@ -182,7 +182,9 @@ def test_a_decision_waits_for_a_reimport_in_progress_and_sees_its_result(tmp_pat
         "--user", "ana", "import", str(original),
     )  # fmt: skip
     importer.wait_until_paused()  # inside its write transaction
-    approval = cli_process(db_path, "--user", "elena", "approve", str(first[0]))
+    approval = cli_process(
+        db_path, "--user", "elena", "approve", str(first[0]), "--override", "placeholder"
+    )
     time.sleep(1.0)
     assert approval.poll() is None  # waits for the write lock, does not decide on old rows
     code, _out, err = importer.finish()

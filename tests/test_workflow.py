@@ -9,10 +9,12 @@ from itertools import product
 import pytest
 
 from tests.conftest import DATA
+from tests.conftest import approve_any as approve  # placeholder texts
+from tests.conftest import submit_any as submit  # placeholder texts
 from tool import clock
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.leases import checkout, mine, release, renew, returned_units
-from tool.services.review import approve, reject
+from tool.services.review import reject
 from tool.services.users import add_user
 from tool.services.workflow import (
     STATUSES,
@@ -20,7 +22,6 @@ from tool.services.workflow import (
     check_transition,
     get_unit,
     save_draft,
-    submit,
     unit_context,
 )
 
@@ -429,11 +430,23 @@ def test_cli_checkout_translate_mine_release(desk, run, monkeypatch):
     assert run("translate", "1", "Budget draft", user="ana").output == (
         "saved a draft of unit 1 (status new)\n"
     )
-    submitted = run("translate", "1", "--submit", "--keep", user="ana").output
-    assert submitted.startswith("submitted unit 1 for review\n")
-    assert "qa error [numbers]: number 2025 is missing from the translation" in submitted
+    refused = run("translate", "1", "--submit", "--keep", user="ana")
+    assert refused.stderr == (
+        "Error: unit 1 has 1 QA error (numbers: number 2025 is missing from the translation): "
+        'fix the translation, or submit with --override "reason"\n'
+    )
+    submitted = run(
+        "translate", "1", "--submit", "--keep", "--override", "a draft title", user="ana"
+    ).output
+    assert submitted == (
+        "qa error [numbers]: number 2025 is missing from the translation\n"
+        "submitted unit 1 for review (QA errors overridden)\n"
+    )
     piped = run("translate", "2", "-", "--submit", input="From stdin ş\n", user="ana")
-    assert piped.output.startswith("submitted unit 2 for review\n")
+    assert piped.output.splitlines()[0] == (
+        "qa warning [length]: the translation is 24% of the source's length: something missing?"
+    )  # the findings come first
+    assert piped.output.endswith("submitted unit 2 for review\n")
     assert desk.execute("SELECT text FROM units WHERE id = 2").fetchone()[0] == "From stdin ș"
     refused = run("translate", "3", "Mine now", user="ana")
     assert refused.exit_code == 1
@@ -469,8 +482,8 @@ def test_cli_translate_opens_the_editor(desk, run, monkeypatch):
         return "Edited in the editor\n# a comment line\n"
 
     monkeypatch.setattr(click, "edit", fake_edit)
-    result = run("translate", "1", "--submit", user="ana")
-    assert result.output.startswith("submitted unit 1 for review\n")
+    result = run("translate", "1", "--submit", "--override", "test", user="ana")
+    assert result.output.endswith("submitted unit 1 for review (QA errors overridden)\n")
     assert "# Source: Bugetul pe 2025, aprobat" in seen["text"]
     assert get_unit(desk, 1)["text"] == "Edited in the editor"
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: None)

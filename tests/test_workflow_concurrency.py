@@ -38,7 +38,7 @@ while True:
     for unit in units:
         taken.append(unit["id"])
         if do_submit:
-            submit(db, unit["id"], user, f"{user} {unit['id']}")
+            submit(db, unit["id"], user, f"{user} {unit['id']}", override="placeholder")
 print(json.dumps(taken))
 """
 

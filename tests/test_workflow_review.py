@@ -6,13 +6,15 @@ import json
 
 import pytest
 
+from tests.conftest import approve_any as approve  # placeholder texts
+from tests.conftest import submit_any as submit  # placeholder texts
 from tests.test_workflow import T0, events, hours, make_desk
 from tool import clock
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.leases import checkout
 from tool.services.progress import history, status
-from tool.services.review import approve, approve_article, reject, review_queue
-from tool.services.workflow import get_unit, submit
+from tool.services.review import approve_article, reject, review_queue
+from tool.services.workflow import get_unit
 
 
 @pytest.fixture
@@ -132,12 +134,13 @@ def test_approve_article_skips_own_translations(desk):
     translate_all(db, "ana", 3)
     translate_all(db, "eve", 2)
     result = approve_article(db, "budget", "en", "eve", now=T0)
-    assert result.approved == [1, 2, 3]
+    assert result.approved == [2, 3]  # unit 1's placeholder text lost the source's 2025
     assert result.skipped == [
+        {"unit": 1, "reason": "unit 1 has 1 QA error (numbers: numbers changed: 2025 -> 0)"},
         {"unit": 4, "reason": "your own translation"},
         {"unit": 5, "reason": "your own translation"},
     ]
-    assert approve_article(db, "budget", "en", "ed", now=T0).approved == [4, 5]
+    assert approve_article(db, "budget", "en", "ed", now=T0).approved == [4]  # 5 lost numbers
     with pytest.raises(NotFoundError):
         approve_article(db, "nope", "en", "ed")
 
@@ -192,7 +195,11 @@ def test_history(desk):
         ("submit", "new", "translated"),
         ("approve", "translated", "approved"),
     ]
-    assert rows[-1]["detail"] == {"edited": True}
+    assert rows[-1]["detail"] == {
+        "edited": True,
+        "override": "placeholder text in a workflow test",
+        "qa": ["numbers: number 2025 is missing from the translation"],
+    }
     assert (rows[-1]["old_text"], rows[-1]["new_text"], rows[-1]["user"]) == (
         "EN 0 by ana",
         "Budget",
@@ -251,7 +258,15 @@ def test_cli_review_approve_reject_history_status(desk, run, monkeypatch):
     assert run("review", "--lang", "en", user="ana").stderr == (
         "Error: ana is a translator: only editors or admins may do this\n"
     )
-    assert run("approve", "1", "2", user="eve").output == "approved 2 units\n"
+    refused = run("approve", "1", "2", user="eve")
+    assert refused.stderr == (
+        "Error: unit 1 has 1 QA error (numbers: numbers changed: 2025 -> 0): fix the "
+        'translation, or approve with --override "reason"\n'
+    )
+    assert run("approve", "2", user="eve").output == "approved 1 unit\n"
+    assert run("approve", "1", "--override", "the year is in the dateline", user="eve").output == (
+        "approved 1 unit\n"
+    )
     assert (
         run("approve", "3", "--text", "Fixed", user="eve").output == "approved 1 unit (1 edited)\n"
     )
@@ -289,7 +304,11 @@ def test_cli_review_approve_reject_history_status(desk, run, monkeypatch):
     assert data["by"] == "ana" and data["rows"][0]["approved"] == 3
     translate_all(desk, "bob")
     result = run("approve", "--article", "budget", "--lang", "en", user="eve")
-    assert result.output == "approved 3 units\n"
+    assert result.output == (
+        "approved 2 units\n"
+        "skipped unit 5: unit 5 has 2 QA errors (numbers: numbers changed: 5,5 -> 4; numbers: "
+        "number 1.250.000 is missing from the translation)\n"
+    )
     assert run("approve", "--article", "budget", user="eve").exit_code == 2
 
 

@@ -23,3 +23,7 @@ class ConflictError(ToolError):
 
 class PermissionDenied(ToolError):
     """A user acting outside their role, languages or lease."""
+
+
+class QAError(ConflictError):
+    """A translation with error-severity QA findings, submitted or approved with no reason."""

@@ -112,14 +112,21 @@ def qa_run(
     dismissed: bool,
     as_json: bool,
 ) -> None:
-    """Run the quality checks on ARTICLE's (or --all) translations in --lang."""
+    """Run the quality checks on ARTICLE's (or --all) translations in --lang.
+
+    Exits 1 when an error-severity finding (not dismissed) is reported, 0 with warnings
+    only, so a script can use it as a gate.
+    """
     if bool(article) == all_articles:
         raise click.UsageError("give an article id or --all (not both)")
     findings = qa_article(
         state.db, article, lang, include_dismissed=dismissed, minimum_severity=severity
     )
+    failed = any(f.severity == "error" and not f.dismissed for f in findings)
     if as_json:
         print_json([f.as_dict() for f in findings])
+        if failed:
+            raise SystemExit(1)
         return
     rows = [
         {"unit": f.unit_id, "seq": f.seq, "severity": f.severity, "check": f.check,
@@ -130,6 +137,10 @@ def qa_run(
     print_table(
         rows, ["unit", "seq", "severity", "check", "message", "target"], empty="No findings."
     )
+    if failed:
+        errors = sum(f.severity == "error" and not f.dismissed for f in findings)
+        click.echo(f"{errors} error{'s' if errors != 1 else ''}: fix them or dismiss false alarms")
+        raise SystemExit(1)
 
 
 @qa.command("dismiss")

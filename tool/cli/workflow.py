@@ -264,6 +264,11 @@ def edit_text(unit: dict[str, Any]) -> str | None:
 @click.argument("text", required=False)
 @click.option("--submit", "do_submit", is_flag=True, help="Submit for review (else save a draft).")
 @click.option("--keep", is_flag=True, help="With --submit: submit the saved draft as it is.")
+@click.option(
+    "--override",
+    metavar="REASON",
+    help="With --submit: submit despite QA errors, saying why (kept in the history).",
+)
 @json_option
 @pass_state
 def translate(
@@ -272,14 +277,18 @@ def translate(
     text: str | None,
     do_submit: bool,
     keep: bool,
+    override: str | None,
     as_json: bool,
 ) -> None:
     """Save a translation of UNIT as a draft, or submit it with --submit.
 
     TEXT may be - to read standard input; without TEXT your $EDITOR opens with the
     current text and the source. You must hold the unit (see checkout); submitting
-    releases it.
+    releases it. The quality checks run before a submission: their findings are printed
+    first, and an error refuses it unless --override "reason" says why it is right.
     """
+    if override and not do_submit:
+        raise click.UsageError("--override goes with --submit")
     if keep:
         if not do_submit or text is not None:
             raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
@@ -290,7 +299,9 @@ def translate(
         if text is None:
             raise InputError("editor closed without saving: nothing saved")
     if do_submit:
-        result = submit(state.db, unit_id, state.acting_name, None if keep else text)
+        result = submit(
+            state.db, unit_id, state.acting_name, None if keep else text, override=override
+        )
     else:
         assert text is not None
         result = save_draft(state.db, unit_id, text, state.acting_name)
@@ -298,9 +309,11 @@ def translate(
         print_json(asdict(result))
         return
     if result.action == "submit":
-        click.echo(f"submitted unit {unit_id} for review")
-        for finding in check_unit(state.db, unit_id):
-            click.echo(f"  qa {finding.severity} [{finding.check}]: {finding.message}")
+        for finding in result.findings:
+            click.echo(f"qa {finding['severity']} [{finding['check']}]: {finding['message']}")
+        overridden = any(f["severity"] == "error" for f in result.findings)
+        note = " (QA errors overridden)" if overridden else ""
+        click.echo(f"submitted unit {unit_id} for review{note}")
     elif result.changed:
         click.echo(f"saved a draft of unit {unit_id} (status {result.status})")
     else:
@@ -353,6 +366,8 @@ def review(
             + click.style(row["status"], fg=colour)
             + by
         )
+        if row.get("override"):
+            click.echo(click.style(f"  QA errors overridden: {row['override']}", fg="red"))
         for line in two_columns(row["source"], row["text"] or "", width - 2):
             click.echo("  " + line)
         for finding in row["qa"]:
@@ -367,6 +382,11 @@ def review(
 @click.option("--lang", help="Language, with --article.")
 @click.option("--text", help="The corrected translation (one unit).")
 @click.option("--comment", default="", help="A note for the history.")
+@click.option(
+    "--override",
+    metavar="REASON",
+    help="Approve despite QA errors, saying why (kept in the history).",
+)
 @json_option
 @pass_state
 def approve(
@@ -376,16 +396,20 @@ def approve(
     lang: str | None,
     text: str | None,
     comment: str,
+    override: str | None,
     as_json: bool,
 ) -> None:
     """Approve translations (editors): UNITS, or every submitted unit with --article.
 
     Editing with --text records the old and new text. Nobody approves their own
-    translation; with --article such units are skipped and listed.
+    translation, and a translation with QA errors needs --override "reason"; with
+    --article such units are skipped and listed, and the rest approved in short batches.
     """
     if article:
-        if units or text:
-            raise click.UsageError("--article approves a whole article: give no UNITS or --text")
+        if units or text or override:
+            raise click.UsageError(
+                "--article approves a whole article: give no UNITS, --text or --override"
+            )
         if not lang:
             raise click.UsageError("--article needs --lang")
         result = approve_article(state.db, article, lang, state.acting_name)
@@ -393,8 +417,9 @@ def approve(
         if not units:
             raise click.UsageError("say which units to approve (UNITS or --article)")
         result = approve_units(
-            state.db, parse_ids(units), state.acting_name, text=text, comment=comment
-        )
+            state.db, parse_ids(units), state.acting_name, text=text, comment=comment,
+            override=override,
+        )  # fmt: skip
     if as_json:
         print_json(asdict(result))
         return

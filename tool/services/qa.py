@@ -14,9 +14,10 @@ import sqlite_utils
 
 from tool.clock import stamp
 from tool.core.locale import base_lang
+from tool.core.normalize import normalise_text
 from tool.core.qa import CHECKS, Finding, QAContext, run_checks
 from tool.db.connection import transaction
-from tool.errors import InputError, NotFoundError
+from tool.errors import InputError, NotFoundError, QAError
 from tool.services.glossary import Glossary
 from tool.services.users import REVIEWING_ROLES, require_user
 
@@ -151,12 +152,44 @@ def _unit_row(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-def check_unit(db: sqlite_utils.Database, unit_id: int) -> list[Finding]:
-    """The visible findings on one unit, as it is stored now (for submit and review)."""
+def check_unit(db: sqlite_utils.Database, unit_id: int, text: str | None = None) -> list[Finding]:
+    """The visible findings on one unit as stored now, or with ``text`` as its translation."""
     row = _unit_row(db, unit_id)
-    if row["status"] == "new" and not row["text"]:
+    if text is not None:
+        row = {**row, "text": text}
+    elif row["status"] == "new" and not row["text"]:
         return []
     return [Finding(f.check, f.severity, f.message) for f in _findings(db, [row], False)]
+
+
+def errors_of(findings: list[Finding]) -> list[Finding]:
+    """The findings that stop a submission or an approval (severity ``error``)."""
+    return [f for f in findings if f.severity == "error"]
+
+
+def gate(
+    db: sqlite_utils.Database,
+    unit_id: int,
+    text: str,
+    override: str | None,
+    verb: str,
+) -> tuple[list[Finding], dict[str, Any] | None]:
+    """QA before a unit is submitted or approved with ``text``: its findings, and the detail
+    to record when errors were overridden. Errors without an ``override`` reason raise
+    :class:`QAError`; the reason goes into the history."""
+    findings = check_unit(db, unit_id, text)
+    errors = errors_of(findings)
+    reason = normalise_text(override or "")
+    if errors and not reason:
+        shown = "; ".join(f"{f.check}: {f.message}" for f in errors[:3])
+        count = f"{len(errors)} QA error{'s' if len(errors) != 1 else ''}"
+        raise QAError(
+            f"unit {unit_id} has {count} ({shown}): fix the translation, or {verb} with "
+            '--override "reason"'
+        )
+    if errors:
+        return findings, {"override": reason, "qa": [f"{f.check}: {f.message}" for f in errors]}
+    return findings, None
 
 
 def check_text(

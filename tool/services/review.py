@@ -19,7 +19,8 @@ from tool.clock import stamp
 from tool.core.locale import validate_lang
 from tool.core.normalize import normalise_text
 from tool.db.connection import transaction
-from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied, QAError
+from tool.services import qa
 from tool.services.memory import add_approved, withdraw_unit
 from tool.services.units import (
     change_unit,
@@ -68,7 +69,9 @@ def review_queue(
     return list(
         db.query(
             "SELECT u.id, s.article_id AS article, s.seq, u.status, s.text AS source, "
-            "u.text, u.translator, u.origin, u.confidence, u.updated_at "
+            "u.text, u.translator, u.origin, u.confidence, u.updated_at, "
+            "(SELECT json_extract(e.detail, '$.override') FROM events e WHERE e.unit_id = u.id "
+            "AND e.new_status = u.status ORDER BY e.id DESC LIMIT 1) AS override "
             f"FROM units u JOIN segments s ON s.id = u.segment_id WHERE {where} "
             "ORDER BY s.article_id, s.seq",
             params,
@@ -91,6 +94,7 @@ def _approve_one(
     at: str,
     text: str | None,
     comment: str,
+    override: str | None = None,
 ) -> bool:
     """Approve one loaded unit; returns True if the editor changed its text."""
     require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
@@ -107,6 +111,9 @@ def _approve_one(
         changes["text"] = text
     elif not unit["text"]:
         raise ConflictError(f"unit {unit['id']} has no text to approve")
+    _findings, overridden = qa.gate(db, unit["id"], changes.get("text", unit["text"]),
+                                    override, "approve")  # fmt: skip
+    detail = {**({"edited": True} if edited else {}), **(overridden or {})}
     change_unit(
         db,
         unit,
@@ -115,7 +122,7 @@ def _approve_one(
         user=user,
         action="approve",
         comment=comment,
-        detail={"edited": True} if edited else None,
+        detail=detail or None,
     )
     if unit["lease_user"]:  # an expired lease (a live one was refused above)
         release_leases(db, [unit], at=at, user=user, reason="expired")
@@ -130,9 +137,13 @@ def approve(
     *,
     text: str | None = None,
     comment: str = "",
+    override: str | None = None,
     now: datetime | None = None,
 ) -> ApproveResult:
-    """Approve units (all or nothing); ``text`` corrects the translation (one unit only)."""
+    """Approve units (all or nothing); ``text`` corrects the translation (one unit only).
+
+    A unit with error-severity QA findings is refused unless ``override`` gives a reason.
+    """
     ids = list(dict.fromkeys(unit_ids))
     if not ids:
         raise InputError("say which units to approve")
@@ -145,10 +156,15 @@ def approve(
     with transaction(db):
         at = stamp(moment(now))
         for unit_id in ids:
-            if _approve_one(db, get_unit(db, unit_id), user, at, text, comment):
+            if _approve_one(db, get_unit(db, unit_id), user, at, text, comment, override):
                 result.edited.append(unit_id)
             result.approved.append(unit_id)
     return result
+
+
+#: Units approved per transaction by :func:`approve_article`: short enough that a
+#: colleague's check-out or submission never waits long for the write lock.
+APPROVE_BATCH = 100
 
 
 def approve_article(
@@ -158,35 +174,48 @@ def approve_article(
     user: str,
     *,
     now: datetime | None = None,
+    batch: int = APPROVE_BATCH,
 ) -> ApproveResult:
     """Approve every submitted (``translated``) unit of an article in one language.
 
-    Units the editor translated themselves are skipped and reported, not refused.
+    Units the editor translated themselves and units with QA errors are skipped and
+    reported, not refused. The work is done in short transactions of ``batch`` units,
+    in article order, so nobody else waits long: each batch is all or nothing and
+    checked as the rows are then; if one fails, the batches before it stay approved and
+    running the command again approves what is left.
     """
     lang = validate_lang(lang)
+    require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
+    if db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone() is None:
+        raise NotFoundError(f"no article {article!r}")
     result = ApproveResult()
-    with transaction(db):
-        at = stamp(moment(now))
-        require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
-        if db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone() is None:
-            raise NotFoundError(f"no article {article!r}")
-        ids = [
-            r[0]
-            for r in db.execute(
-                "SELECT u.id FROM units u JOIN segments s ON s.id = u.segment_id "
+    after_seq = -1
+    while True:
+        with transaction(db):
+            at = stamp(moment(now))
+            require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
+            rows = db.execute(
+                "SELECT u.id, s.seq FROM units u JOIN segments s ON s.id = u.segment_id "
                 "WHERE s.article_id = ? AND u.lang = ? AND u.status = 'translated' "
-                "AND u.joined_to IS NULL AND s.obsolete = 0 ORDER BY s.seq",
-                [article, lang],
-            )
-        ]
-        for unit_id in ids:
-            unit = get_unit(db, unit_id)
-            if unit["translator"] == user:
-                result.skipped.append({"unit": unit_id, "reason": "your own translation"})
-                continue
-            _approve_one(db, unit, user, at, None, "")
-            result.approved.append(unit_id)
-    return result
+                "AND u.joined_to IS NULL AND s.obsolete = 0 AND s.seq > ? "
+                "ORDER BY s.seq LIMIT ?",
+                [article, lang, after_seq, batch],
+            ).fetchall()
+            for unit_id, _seq in rows:
+                unit = get_unit(db, unit_id)
+                if unit["translator"] == user:
+                    result.skipped.append({"unit": unit_id, "reason": "your own translation"})
+                    continue
+                try:
+                    _approve_one(db, unit, user, at, None, "")
+                except QAError as error:
+                    reason = str(error).split(": fix the translation")[0]
+                    result.skipped.append({"unit": unit_id, "reason": reason})
+                    continue
+                result.approved.append(unit_id)
+        if len(rows) < batch:
+            return result
+        after_seq = rows[-1][1]
 
 
 def reject(

@@ -9,7 +9,7 @@ in :mod:`tool.services.review`, reports in :mod:`tool.services.progress`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from tool.clock import stamp
 from tool.core.normalize import normalise_text, refuse_controls
 from tool.db.connection import transaction
 from tool.errors import InputError
+from tool.services import qa
 from tool.services.units import (
     OPEN_STATUSES,
     STATUSES,
@@ -69,6 +70,7 @@ class SaveResult:
     status: str
     text: str
     changed: bool  # False when a draft equal to the stored text was saved
+    findings: list[dict[str, str]] = field(default_factory=list)  # QA, for the translator
 
 
 def save_draft(
@@ -105,13 +107,15 @@ def submit(
     user: str,
     text: str | None = None,
     *,
+    override: str | None = None,
     now: datetime | None = None,
 ) -> SaveResult:
     """Submit a translation (``text``, or the saved draft when None): status ``translated``.
 
     Only the lease holder may submit; the submitter becomes the unit's translator, the
     reviewer's comment is cleared from the unit (the history keeps it) and the lease is
-    released.
+    released. The quality checks run first: error findings refuse the submission unless
+    ``override`` gives a reason, which the history keeps (see :func:`tool.services.qa.gate`).
     """
     with transaction(db):
         at = stamp(moment(now))  # taken once we hold the write lock
@@ -121,8 +125,9 @@ def submit(
         check_transition(unit, "translated", "submit")
         require_lease(unit, user, at)
         text = clean_text(unit["text"] if text is None else text)
-        record_submission(db, unit, text, user, at=at, action="submit")
-    return SaveResult(unit_id, "submit", "translated", text, True)
+        findings, overridden = qa.gate(db, unit_id, text, override, "submit")
+        record_submission(db, unit, text, user, at=at, action="submit", detail=overridden)
+    return SaveResult(unit_id, "submit", "translated", text, True, [f.as_dict() for f in findings])
 
 
 def record_submission(
