@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import json
+import signal
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from functools import update_wrapper
 from typing import Any
@@ -123,6 +125,29 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C: ends any command with "Interrupted." and exit code 130.
+
+    Not a KeyboardInterrupt, which click would turn into "Aborted!" and exit code 1.
+    ``at_line_start`` says the cursor is already at the start of a line.
+    """
+
+    def __init__(self, at_line_start: bool = False) -> None:
+        super().__init__("interrupted")
+        self.at_line_start = at_line_start
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="manage.py")
+    """Console entry point. Ctrl-C ends any command with one line and exit code 130."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored
+        signal.signal(signal.SIGINT, _interrupt)
+    try:
+        cli(prog_name="manage.py")
+    except (Interrupted, KeyboardInterrupt) as stop:
+        fresh = isinstance(stop, Interrupted) and stop.at_line_start
+        click.echo(("" if fresh or not sys.stderr.isatty() else "\n") + "Interrupted.", err=True)
+        sys.exit(130)

@@ -1,7 +1,8 @@
 """The `work` command: an interactive loop over the units a translator holds.
 
-Plain line-oriented terminal I/O (click.echo / click.prompt), no curses: it works over
-ssh, in any terminal, and can be driven by pexpect.
+Line-oriented terminal I/O, no full-screen interface: it works over ssh, in any terminal,
+and can be driven by pexpect. In a terminal the answers are read with line editing,
+history and multi-line entry (see :mod:`tool.cli.typed_text`).
 """
 
 from __future__ import annotations
@@ -13,23 +14,42 @@ from typing import Any
 import click
 import sqlite_utils
 
-from tool.cli.app import DeskState, cli, pass_state
+from tool.cli.app import DeskState, Interrupted, cli, pass_state
 from tool.cli.render import STATUS_COLOURS, terminal_width
-from tool.cli.workflow import edit_text, plural
-from tool.errors import InputError, ToolError
+from tool.cli.typed_text import (
+    EDITING_HELP,
+    LineReader,
+    TypingInterrupted,
+    edit_translation,
+    keep_lost_text,
+    lease_lost,
+    open_reader,
+    print_back,
+)
+from tool.cli.workflow import plural
+from tool.errors import ConflictError, InputError, PermissionDenied, ToolError
 from tool.services.glossary import glossary_hits
 from tool.services.leases import checkout, mine
 from tool.services.memory import best_matches
 from tool.services.qa import check_unit
-from tool.services.workflow import OPEN_STATUSES, save_draft, submit, unit_context, when
+from tool.services.workflow import (
+    OPEN_STATUSES,
+    clean_text,
+    save_draft,
+    submit,
+    unit_context,
+    when,
+)
 
-HELP = """\
-Type the translation and press Enter to submit it for review.
+HELP = f"""\
+Type the translation and press Enter to submit it for review (the quality checks run
+first; an error asks for a reason to submit anyway).
   (Enter)   skip to the next unit            :s  submit the current text as it is
   :d TEXT   save TEXT as a draft, go on      :e  write it in $EDITOR, then submit
   :k        skip to the next unit            :b  back to the previous unit
   :1 :2 :3  submit memory match 1, 2 or 3     :q  quit (your units stay yours)
-  :h        this help"""
+  :h        this help
+{EDITING_HELP}"""
 
 HINT = "Enter text to submit · :s submit as is · :d draft · :e editor · :k skip · :q quit · :h help"
 
@@ -52,11 +72,18 @@ class WorkLoop:
     """One session: the queue of unit ids, where we are, and what was done."""
 
     def __init__(
-        self, db: sqlite_utils.Database, user: str, lang: str, article: str | None
+        self,
+        db: sqlite_utils.Database,
+        user: str,
+        lang: str,
+        article: str | None,
+        reader: LineReader | None = None,
     ) -> None:
         self.db, self.user, self.lang, self.article = db, user, lang, article
+        self.reader = reader
         self.done: Counter[str] = Counter()
         self.finished: set[int] = set()  # submitted, or no longer ours to work on
+        self.retry = ""  # an answer refused as it was typed, offered again to fix
 
     def run(self) -> None:
         ids = [u["id"] for u in mine(self.db, self.user, self.lang, self.article)]
@@ -68,6 +95,8 @@ class WorkLoop:
                 click.echo(f"nothing to translate in {result.lang}{where}")
                 return
             click.echo(f"checked out {plural(len(ids))} until {when(result.expires_at)}")
+        if self.reader is None:
+            self.reader = open_reader()
         click.echo(click.style(HINT, dim=True))
         while ids:
             index = 0
@@ -85,12 +114,13 @@ class WorkLoop:
     def ask(self, question: str) -> bool:
         try:
             return click.confirm(question, default=True)
-        except click.Abort:
+        except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted)
             click.echo()
             return False
 
     def visit(self, unit_id: int, index: int, total: int) -> int | None:
         """Show one unit and act on the answers; the step to the next unit, None to quit."""
+        assert self.reader is not None
         unit = unit_context(self.db, unit_id)
         problem = self.unworkable(unit)
         if problem:
@@ -98,20 +128,31 @@ class WorkLoop:
             click.echo(click.style(f"unit {unit_id}: {problem}; skipped", fg="yellow"))
             return +1
         self.show(unit, index, total)
+        # ↑ brings back the unit's text first, then what others kept for it
+        recall = [stray["text"] for stray in unit["stray_drafts"]] + [unit["text"] or ""]
         while True:
+            default, self.retry = self.retry, ""
             try:
-                answer = click.prompt(
-                    click.style(f"{unit['lang']}›", bold=True),
-                    default="",
-                    show_default=False,
-                    prompt_suffix=" ",
-                )
-            except click.Abort:  # Ctrl-D / Ctrl-C
+                answer = self.reader.read(f"{unit['lang']}›", recall, default=default)
+            except EOFError:  # Ctrl-D
                 click.echo()
                 return None
+            except TypingInterrupted as stop:  # Ctrl-C: keep what was typed, then quit
+                self.keep_typing(unit, stop.text)
+                raise Interrupted(at_line_start=True) from None
             step = self.act(unit, answer.strip())
             if step != 0:
                 return step
+
+    def keep_typing(self, unit: dict[str, Any], typed: str) -> None:
+        """Save half-typed text (or a half-typed :d TEXT) as the unit's draft."""
+        text = typed.strip()
+        if text.startswith(":d ") or text.startswith(":d\n"):
+            text = text[2:].strip()
+        elif text.startswith(":"):
+            return
+        if text and text != unit["text"]:
+            self.save(unit, text, draft=True)
 
     def unworkable(self, unit: dict[str, Any]) -> str:
         if unit["id"] in self.finished:
@@ -124,7 +165,10 @@ class WorkLoop:
 
     def act(self, unit: dict[str, Any], answer: str) -> int | None:
         """Carry out one answer; 0 means ask again about the same unit."""
-        command, _, rest = answer.partition(" ") if answer.startswith(":") else ("", "", "")
+        command, rest = "", ""
+        if answer.startswith(":"):
+            command, *more = answer.split(maxsplit=1)
+            rest = more[0] if more else ""
         if not answer or command == ":k":
             self.done["skipped"] += 1
             return +1
@@ -136,7 +180,7 @@ class WorkLoop:
             click.echo(HELP)
             return 0
         if command == ":d":
-            return self.save(unit, rest, draft=True)
+            return self.save(unit, rest, draft=True, typed=answer)
         if command == ":s":
             return self.save(unit, None)
         if command in (":1", ":2", ":3"):
@@ -147,38 +191,83 @@ class WorkLoop:
                 return 0
             return self.save(unit, matches[number - 1].target)
         if command == ":e":
-            text = edit_text(unit)
-            if text is None:
-                click.echo("editor closed without saving: nothing saved")
+            try:
+                text = edit_translation(unit)
+            except InputError as error:
+                click.echo(str(error))
                 return 0
             return self.save(unit, text)
         if command:
             click.echo(click.style(f"unknown command {command}: type :h for help", fg="red"))
             return 0
-        return self.save(unit, answer)
+        return self.save(unit, answer, typed=answer)
 
-    def save(self, unit: dict[str, Any], text: str | None, *, draft: bool = False) -> int:
+    def save(
+        self, unit: dict[str, Any], text: str | None, *, draft: bool = False, typed: str = ""
+    ) -> int:
+        """Save or submit; ``typed`` is the answer to offer again if the text is refused.
+
+        Before a submission the quality checks run on the text: their findings are shown,
+        and errors stop it unless the translator gives a reason to submit anyway.
+        """
         try:
             if draft:
                 save_draft(self.db, unit["id"], text or "", self.user)
             else:
-                submit(self.db, unit["id"], self.user, text)
+                go, reason = True, None
+                if not lease_lost(self.db, unit["id"], self.user):  # else: refused below
+                    go, reason = self.check_first(unit, text)
+                if not go:
+                    if typed and self.reader and self.reader.prefills:
+                        self.retry = typed
+                    return 0
+                submit(self.db, unit["id"], self.user, text, override=reason)
         except InputError as error:
             click.echo(click.style(f"Error: {error}", fg="red"))
+            if typed and text and self.reader and self.reader.prefills:
+                self.retry = typed
+                click.echo(click.style("fix it and press Enter again", dim=True))
+            elif text:
+                print_back(text, "not saved")
             return 0
-        except ToolError as error:  # lease lost, status changed: nothing more to do here
+        except (PermissionDenied, ConflictError) as error:  # lease lost, status changed
+            click.echo(click.style(f"Error: {error}", fg="red"))
+            if text and text != unit["text"] and lease_lost(self.db, unit["id"], self.user):
+                keep_lost_text(self.db, unit["id"], self.user, text)
+            return +1
+        except ToolError as error:
             click.echo(click.style(f"Error: {error}", fg="red"))
             return +1
         if draft:
             self.done["drafts"] += 1
-            click.echo(click.style("draft saved", fg="cyan"))
+            click.echo(click.style(f"draft of unit {unit['id']} saved", fg="cyan"))
         else:
             self.done["submitted"] += 1
             self.finished.add(unit["id"])
             click.echo(click.style("submitted", fg="green"))
-            for finding in check_unit(self.db, unit["id"]):
-                click.echo(click.style(f"  qa {finding.severity}: {finding.message}", fg="yellow"))
         return +1
+
+    def check_first(self, unit: dict[str, Any], text: str | None) -> tuple[bool, str | None]:
+        """Show the QA findings on the text about to be submitted; with errors, ask for a
+        reason to submit anyway. Returns (go ahead, the reason)."""
+        proposed = clean_text(unit["text"] if text is None else text)
+        findings = check_unit(self.db, unit["id"], proposed)
+        for finding in findings:
+            colour = "red" if finding.severity == "error" else "yellow"
+            message = f"  qa {finding.severity} [{finding.check}]: {finding.message}"
+            click.echo(click.style(message, fg=colour))
+        if not any(f.severity == "error" for f in findings):
+            return True, None
+        try:
+            reason = click.prompt(
+                "  QA errors: why is it right? (a reason submits it; Enter edits again)",
+                default="",
+                show_default=False,
+            ).strip()
+        except click.Abort:  # Ctrl-D
+            click.echo()
+            reason = ""
+        return bool(reason), reason or None
 
     def show(self, unit: dict[str, Any], index: int, total: int) -> None:
         width = terminal_width()
@@ -208,6 +297,10 @@ class WorkLoop:
         for number, match in enumerate(unit["matches"], 1):
             label = f" :{number} {match.score:>3}% "
             click.echo(click.style(_wrap(label, match.target, width), fg="cyan"))
+        for stray in unit["stray_drafts"]:
+            who = "you" if stray["user"] == self.user else stray["user"]
+            kept = f"kept by {who} after losing the lease, {when(stray['at'])} (↑ recalls it): "
+            click.echo(click.style(_wrap("  ✎  ", kept + stray["text"], width), fg="blue"))
         for hit in glossary_hits(self.db, unit["source"], *pair):
             avoid = f" (not: {', '.join(hit.forbidden)})" if hit.forbidden else ""
             click.echo(click.style(f"  ≡  {hit.term} → {hit.translation}{avoid}", fg="magenta"))

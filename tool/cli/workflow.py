@@ -17,7 +17,8 @@ import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
 from tool.cli.render import STATUS_COLOURS, terminal_width
-from tool.errors import InputError
+from tool.cli.typed_text import edit_translation, keep_lost_text, lease_is_theirs, lease_lost
+from tool.errors import ConflictError, PermissionDenied
 from tool.formats import WORK_FORMATS
 from tool.services.leases import checkout as checkout_units
 from tool.services.leases import mine as my_units
@@ -33,7 +34,7 @@ from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
 from tool.services.work_files import export_work
-from tool.services.workflow import get_unit, save_draft, submit, when
+from tool.services.workflow import save_draft, submit, unit_context, when
 
 units_option = click.option(
     "--units",
@@ -245,20 +246,6 @@ def mine(state: DeskState, lang: str | None, article: str | None, as_json: bool)
 # --- translating -----------------------------------------------------------------------
 
 
-EDIT_HELP = "# Write the translation above. Lines starting with # are ignored."
-
-
-def edit_text(unit: dict[str, Any]) -> str | None:
-    """Open $EDITOR on the unit's text, with the source as comment lines; None if not saved."""
-    lines = [unit["text"] or "", "", EDIT_HELP, f"# Source: {unit['source']}"]
-    if unit.get("comment"):
-        lines.append(f"# Reviewer: {unit['comment']}")
-    edited = click.edit("\n".join(lines) + "\n", extension=".txt")
-    if edited is None:
-        return None
-    return "\n".join(line for line in edited.splitlines() if not line.startswith("#"))
-
-
 @cli.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.argument("text", required=False)
@@ -289,22 +276,28 @@ def translate(
     """
     if override and not do_submit:
         raise click.UsageError("--override goes with --submit")
+    theirs = lease_is_theirs(state.db, unit_id, state.acting_name)  # before they type
     if keep:
         if not do_submit or text is not None:
             raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
     elif text == "-":
         text = sys.stdin.read()
     elif text is None:
-        text = edit_text(get_unit(state.db, unit_id))
-        if text is None:
-            raise InputError("editor closed without saving: nothing saved")
-    if do_submit:
-        result = submit(
-            state.db, unit_id, state.acting_name, None if keep else text, override=override
-        )
-    else:
-        assert text is not None
-        result = save_draft(state.db, unit_id, text, state.acting_name)
+        text = edit_translation(unit_context(state.db, unit_id), err=True)
+    try:
+        if do_submit:
+            result = submit(
+                state.db, unit_id, state.acting_name, None if keep else text, override=override
+            )
+        else:
+            assert text is not None
+            result = save_draft(state.db, unit_id, text, state.acting_name)
+    except (PermissionDenied, ConflictError) as error:  # the lease may be gone: keep the text
+        if not (text and theirs and lease_lost(state.db, unit_id, state.acting_name)):
+            raise
+        click.echo(f"Error: {error}", err=True)
+        keep_lost_text(state.db, unit_id, state.acting_name, text, err=True)
+        raise click.exceptions.Exit(1) from None
     if as_json:
         print_json(asdict(result))
         return

@@ -197,7 +197,7 @@ def stray_drafts(db: sqlite_utils.Database, unit_id: int) -> list[dict[str, Any]
     rows = db.execute(
         "SELECT user, at, detail FROM events WHERE unit_id = ? AND action = 'stray-draft' "
         "AND id > COALESCE((SELECT MAX(id) FROM events WHERE unit_id = ? "
-        "AND action != 'stray-draft'), 0) ORDER BY id",
+        "AND (old_text IS NOT new_text OR old_status IS NOT new_status)), 0) ORDER BY id",
         [unit_id, unit_id],
     ).fetchall()
     return [{"user": u, "at": at, "text": json.loads(d)["draft"]} for u, at, d in rows]
