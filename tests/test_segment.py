@@ -262,7 +262,8 @@ def test_law_style_items():
     text = "Se aplică în anexă. (b) care sunt aprobate; (c) care sunt înregistrate."
     assert split(text, "ro") == [
         "Se aplică în anexă.",
-        "(b) care sunt aprobate; (c) care sunt înregistrate.",
+        "(b) care sunt aprobate;",
+        "(c) care sunt înregistrate.",
     ]
 
 
