@@ -28,13 +28,14 @@ _CJK_STOPS = "。！？｡"
 _STRONG = "?!‽؟।॥۔։።။"  # ? ! and the full stops of scripts without abbreviations or case
 
 _CANDIDATE = re.compile(
-    rf"(?=[\s.…:：;；—–\-FTMCEH{_STRONG}{_CJK_STOPS}])"  # a quick test before the alternatives
+    rf"(?=[\s.…:：;；,—–\-FTMCEH{_STRONG}{_CJK_STOPS}])"  # a quick test before the alternatives
     r"(?:(?P<line>\n)"
     r"|(?P<label>(?<!\S)(?:Figure|Fig\.|Table|Map|Chart|Exhibit|Figura|Tabelul|Harta)"
     r"\s+\d{1,3}(?:\.\d{1,3})*[a-z]?)(?=\s+[^\W\d_]*[A-ZĂÂÎȘȚ])"
     r"|(?P<dash>(?<=\s)(?:—|–|--))(?=\s)"
     r"|(?P<colon>(?<=[\w”“\"»)\]])\s?[:：])(?=\s)"
     r"|(?P<semi>(?<=\S)\s?[;；])(?=\s)"
+    r"|(?P<comma>(?<=\w),)(?=\s)"
     rf"|(?P<term>[.…{_STRONG}]+|[{_CJK_STOPS}]+)"
     rf"(?P<close>(?:[{re.escape(_CLOSERS)}]|``|{_ENTITY_QUOTE}|[\u00a0\u202f][»›])*"
     rf"{_FOOTNOTE}*)(?:\s+|$)"
@@ -63,6 +64,8 @@ _SPACED_CLOSER = re.compile(r"[\"”»›)\]}]+")
 _PAIRS = {"»": "«", "›": "‹", ")": "(", "]": "[", "}": "{", "”": "„“"}
 _LETTER_ITEM = re.compile(r"[a-zа-я][.)]")  # "... (figura 3). e. Găsiți ..."
 _PAREN_LOOKAHEAD = 100  # how far an open parenthesis may close after a period inside it
+_QUOTE_LOOKAHEAD = 160  # how far a quotation may close after a period inside it
+_FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z])")
 
 
 def _is_opener(token: str, rules: Rules) -> bool:
@@ -212,16 +215,23 @@ def _closes(text: str, start: int, end: int, closer: str) -> bool:
     return opened > piece.count(closer)
 
 
-def _inside_parenthesis(text: str, start: int, pos: int) -> bool:
-    """Whether ``pos`` lies inside a parenthesis opened after the sentence's first word,
-    which closes soon after: "(род. 21 декабря 1948 г.)", "(мал. 8)"."""
+def _inside(text: str, start: int, pos: int, pair: str, lookahead: int) -> bool:
+    """Whether ``pos`` lies inside a ``pair`` ("()", "«»") opened after the sentence's start
+    that closes soon after: "(род. 21 декабря 1948 г.)", "«Ні, я не хочу. Втомився» тощо"."""
+    opener, closer = pair
     piece = text[start:pos]
-    opened = piece.rfind("(")
-    if opened <= 0 or piece.find(")", opened) >= 0:
+    opened = piece.rfind(opener)
+    if opened < 0 or not piece[:opened].strip():
         return False
-    ahead = text[pos : pos + _PAREN_LOOKAHEAD]
-    close = ahead.find(")")
-    return close >= 0 and "(" not in ahead[:close]
+    if opener == closer:  # straight quotes: the last one must open, by its form and count
+        before, after = piece[opened - 1], piece[opened + 1 : opened + 2]
+        if piece.count(opener) % 2 == 0 or not before.isspace() or not after.strip():
+            return False
+    elif piece.find(closer, opened + 1) >= 0:
+        return False
+    ahead = text[pos : pos + lookahead]
+    close = ahead.find(closer)
+    return close >= 0 and opener not in ahead[:close]
 
 
 def _after_terminator(
@@ -249,8 +259,15 @@ def _after_terminator(
             token = _TOKEN.match(text, resume)
         if token and not _SPACED_CLOSER.fullmatch(token[0]) and _PUNCT_ONLY.fullmatch(token[0]):
             return None  # the sentence goes on to punctuation of its own: "верю! ``."
-    if term == "." and _inside_parenthesis(text, start, m.start()):
+    if term == "." and _inside(text, start, cut, "()", _PAREN_LOOKAHEAD):
         return None
+    if any(_inside(text, start, cut, pair, _QUOTE_LOOKAHEAD) for pair in rules.quote_pairs):
+        return None  # a quotation of several sentences inside one: "He wrote, "It is. It was.""
+    if rules.footnote_numbers and token and term == "." and not _NUMBER.fullmatch(word):
+        number = _FOOTNOTE_NUMBER.match(text, resume)
+        if number and number.end() == token.end():
+            # a footnote reference set off by a space: "... rights. 4 Even though ..."
+            return number.end(), _SPACES.match(text, number.end()).end()
     following = _NEXT.match(text, resume)
     if _ends_sentence(word, prev, term, following["next"], following["open"], rules):
         return cut, resume
@@ -273,6 +290,11 @@ def boundary(m: re.Match[str], text: str, start: int, rules: Rules) -> tuple[int
         return None
     if m["semi"] is not None:
         return (m.end(), m.end()) if _semicolon_breaks(text, m, rules) else None
+    if m["comma"] is not None:
+        closing = " ".join(text[start : m.start()].split()).lower()
+        if closing in rules.closings and _NEXT.match(text, m.end())["next"][:1].isupper():
+            return m.end(), m.end()  # a letter's closing before the signature: "Sincerely,"
+        return None
     if m["dash"] is not None:
         if rules.dash_breaks and _broken_off(text, m.end(), rules):
             return m.end(), m.end()

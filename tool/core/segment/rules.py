@@ -48,6 +48,11 @@ class Rules:
     # a number that opens a numbered paragraph ("1. Затвердити ...") is a segment of its own
     item_number_alone: bool = False
     not_openers: frozenset[str] = field(default_factory=frozenset)  # "I": capital, yet no sign
+    # a bare number after a full stop, before a capital, is a footnote of the sentence before
+    footnote_numbers: bool = False
+    closings: frozenset[str] = frozenset()  # a letter's closing before the signature
+    # quotes whose sentences stay inside the sentence that quotes them
+    quote_pairs: tuple[str, ...] = ()
 
     def kind_of(self, core: str) -> Kind | None:
         """What kind of abbreviation ``core`` (a word before a period) is, if any."""

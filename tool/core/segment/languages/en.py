@@ -2,7 +2,8 @@
 
 Sentences start with a capital; a capital after a colon or a semicolon does not start one
 (American style capitalises a full sentence after a colon), except after a broken-off
-utterance ("We need a — Do you have ...").
+utterance ("We need a — Do you have ..."). Sources besides usage: the English suppressions
+of CLDR (Unicode licence).
 """
 
 from tool.core.segment.languages.common import COMMON_FINAL, COMMON_NEVER
@@ -13,7 +14,7 @@ RULES = Rules(
         COMMON_NEVER,
         "mr mrs ms messrs mme mlle dr prof mt gov gen col lt sgt capt cmdr adm maj brig",
         "rev hon pres sen rep supt insp det assoc asst dept univ est fig figs eq eqs ch chap",
-        "vol vols pp ed eds trans dist attn ref refs nos",
+        "vol vols pp ed eds trans dist attn ref refs nos pvt cpl cdr misc",
     ),
     before_number=words(
         "no nr art sec p pg op tel ext min max jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -35,4 +36,30 @@ RULES = Rules(
     ),
     dash_breaks=True,
     not_openers=words("I"),
+    # textbooks and web pages copied as text keep footnote references as bare numbers:
+    # "... minority rights. 4 Even though ..." (Romanian official texts number sections so)
+    footnote_numbers=True,
+    closings=frozenset(
+        [
+            "sincerely",
+            "respectfully",
+            "regards",
+            "best regards",
+            "kind regards",
+            "yours truly",
+            "sincerely yours",
+            "yours sincerely",
+            "yours faithfully",
+            "best wishes",
+            "cheers",
+            "thanks",
+            "thank you",
+            "best",
+            "warm regards",
+            "love",
+        ]
+    ),
+    # a short quotation of several sentences stays in the sentence that quotes it:
+    # 'His mother wrote, "He has no fault but love. In short, he is in love."'
+    quote_pairs=('""', "“”"),
 )

@@ -34,4 +34,14 @@ RULES = Rules(
     ),
     opener_form=re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]{3,}ment"),  # an adverb: "Naturellement"
     lower_start_length=5,
+    closings=frozenset(
+        [
+            "cordialement",
+            "bien cordialement",
+            "bien à vous",
+            "amicalement",
+            "salutations",
+            "sincèrement",
+        ]
+    ),
 )

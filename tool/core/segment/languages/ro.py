@@ -38,6 +38,7 @@ RULES = Rules(
     ),
     cased=words("Al Gh Th Em Şt Șt"),
     lower_start_length=4,
+    closings=frozenset(["cu stimă", "cu respect", "cu drag", "cu bine", "toate cele bune"]),
     colon_breaks=True,
     # a noun with the definite article is no name: "Scorul", "Fenomenul", "Comisiei"
     colon_noun=re.compile(r"[A-ZĂÂÎȘŞȚŢ][a-zăâîșşțţ]{2,}(?:ul|ului|urile|urilor|ele|elor|ilor)"),

@@ -37,5 +37,6 @@ RULES = Rules(
         "другий друга водночас відтак натомість утім",
     ),
     lower_start_length=5,
+    closings=frozenset(["з повагою", "щиро ваш", "з найкращими побажаннями"]),
     item_number_alone=True,
 )
