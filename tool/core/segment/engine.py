@@ -78,6 +78,8 @@ def _is_opener(token: str, rules: Rules) -> bool:
 
 def _kind(core: str, prev: str, rules: Rules) -> Kind | None:
     """What kind of abbreviation ``core`` is, read together with the word before it."""
+    if len(core) == 1 and core.isupper():
+        return "weak"  # an initial: "V. Putin", "А. С. Пушкин", but "... în raport cu V. Pentru"
     if prev:
         joined = prev.lstrip(_OPENERS).rstrip(".") + "." + core
         kind = rules.kind_of(joined)  # "т. д." -> т.д, "av. J.-C." -> av.j.-c, "и др." -> и.др
@@ -87,7 +89,7 @@ def _kind(core: str, prev: str, rules: Rules) -> Kind | None:
     if kind is not None:
         return kind
     if len(core) == 1 and core.isalpha():
-        return "weak" if core.isupper() else "never"  # an initial "V. Putin"; "v. supra"
+        return "never"  # "v. supra"
     if _ACRONYM.fullmatch(core):
         return "weak"
     return None
@@ -101,8 +103,9 @@ def _period_ends_sentence(word: str, prev: str, nxt: str, opened: str, rules: Ru
     if kind == "never" or (kind in ("number", "unit") and first.isdigit()):
         return False
     if kind == "unit":
-        if not _NUMBER.fullmatch(prev.strip(_OPENERS + _CLOSERS)):
-            return False  # "г. Москва", but "в 1990 г. Затем"
+        before = prev.strip(_OPENERS + _CLOSERS)
+        if not _NUMBER.fullmatch(before) and rules.kind_of(before.rstrip(".")) != "unit":
+            return False  # "г. Москва", but "в 1990 г. Затем", "12 тыс. чел. По ..."
         kind = "final"
     if kind == "final" or not core:
         return first.isupper() or (not core and bool(opened))  # "etc. Apoi", not "etc. ("
