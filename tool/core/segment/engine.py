@@ -65,7 +65,7 @@ _PAIRS = {"»": "«", "›": "‹", ")": "(", "]": "[", "}": "{", "”": "„“
 _LETTER_ITEM = re.compile(r"[a-zа-я][.)]")  # "... (figura 3). e. Găsiți ..."
 _PAREN_LOOKAHEAD = 100  # how far an open parenthesis may close after a period inside it
 _QUOTE_LOOKAHEAD = 160  # how far a quotation may close after a period inside it
-_FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z])")
+_FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z]|\s*$)")
 
 
 def _is_opener(token: str, rules: Rules) -> bool:
@@ -104,7 +104,9 @@ def _period_ends_sentence(word: str, prev: str, nxt: str, opened: str, rules: Ru
         return False
     if kind == "unit":
         before = prev.strip(_OPENERS + _CLOSERS)
-        if not _NUMBER.fullmatch(before) and rules.kind_of(before.rstrip(".")) != "unit":
+        unit = before.rstrip(".")
+        chained = len(unit) > 1 and rules.kind_of(unit) == "unit"  # "12 тыс. чел.", "11 млн т."
+        if not _NUMBER.fullmatch(before) and not chained:
             return False  # "г. Москва", but "в 1990 г. Затем", "12 тыс. чел. По ..."
         kind = "final"
     if kind == "final" or not core:
@@ -199,12 +201,14 @@ def _at_start(text: str, start: int, pos: int) -> bool:
     return _SPACES.match(text, start).end() >= pos
 
 
-def _last_words(text: str, lo: int, end: int) -> tuple[str, str]:
-    """The word right before ``end`` (non-space characters) and the one before it."""
+def _last_words(text: str, start: int, end: int) -> tuple[str, str]:
+    """The word right before ``end`` (non-space characters) and the one before it, both
+    after the sentence's ``start``."""
+    lo = max(start, end - 60)
     if lo >= end or text[end - 1].isspace():
         return "", ""
     parts = text[lo:end].rsplit(None, 2)
-    if lo > 0 and len(parts) < 3:
+    if lo > start and len(parts) < 3:
         parts = parts[-1:]  # the word before may be cut off: do not guess with half of it
     return parts[-1], (parts[-2] if len(parts) >= 2 else "")
 
@@ -241,7 +245,7 @@ def _after_terminator(
     text: str, start: int, m: re.Match[str], rules: Rules
 ) -> tuple[int, int] | None:
     """Where the sentence ends after the terminator at ``m``, if it ends there."""
-    word, prev = _last_words(text, max(start, m.start() - 60), m.start())
+    word, prev = _last_words(text, start, m.start())
     term, cut = m["term"], m.end("close")
     marker = term == "." and _LIST_MARKER.fullmatch(word)
     if marker and _at_start(text, start, m.start() - len(word)):
