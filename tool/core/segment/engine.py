@@ -64,6 +64,7 @@ _SPACED_CLOSER = re.compile(r"[\"”»›)\]}]+")
 _PAIRS = {"»": "«", "›": "‹", ")": "(", "]": "[", "}": "{", "”": "„“"}
 _LETTER_ITEM = re.compile(r"[a-zа-я][.)]")  # "... (figura 3). e. Găsiți ..."
 _PAREN_LOOKAHEAD = 100  # how far an open parenthesis may close after a period inside it
+_AHEAD = re.compile(r"[^\n!?;]*")
 _QUOTE_LOOKAHEAD = 160  # how far a quotation may close after a period inside it
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z]|\s*$)")
 
@@ -236,7 +237,7 @@ def _inside(text: str, start: int, pos: int, pair: str, lookahead: int) -> bool:
             return False
     elif piece.find(closer, opened + 1) >= 0:
         return False
-    ahead = text[pos : pos + lookahead]
+    ahead = _AHEAD.match(text, pos, pos + lookahead)[0]  # up to where another rule may cut
     close = ahead.find(closer)
     return close >= 0 and opener not in ahead[:close]
 
