@@ -28,14 +28,13 @@ _CJK_STOPS = "。！？｡"
 _STRONG = "?!‽؟।॥۔։።။"  # ? ! and the full stops of scripts without abbreviations or case
 
 _CANDIDATE = re.compile(
-    rf"(?=[\s.…:：;；,—–\-FTMCEH{_STRONG}{_CJK_STOPS}])"  # a quick test before the alternatives
+    rf"(?=[\n.…:：;；—–\-FTMCEH{_STRONG}{_CJK_STOPS}]|\s[:：;；])"  # a quick test first
     r"(?:(?P<line>\n)"
     r"|(?P<label>(?<!\S)(?:Figure|Fig\.|Table|Map|Chart|Exhibit|Figura|Tabelul|Harta)"
     r"\s+\d{1,3}(?:\.\d{1,3})*[a-z]?)(?=\s+[^\W\d_]*[A-ZĂÂÎȘȚ])"
     r"|(?P<dash>(?<=\s)(?:—|–|--))(?=\s)"
     r"|(?P<colon>(?<=[\w”“\"»)\]])\s?[:：])(?=\s)"
     r"|(?P<semi>(?<=\S)\s?[;；])(?=\s)"
-    r"|(?P<comma>(?<=\w),)(?=\s)"
     rf"|(?P<term>[.…{_STRONG}]+|[{_CJK_STOPS}]+)"
     rf"(?P<close>(?:[{re.escape(_CLOSERS)}]|``|{_ENTITY_QUOTE}|[\u00a0\u202f][»›])*"
     rf"{_FOOTNOTE}*)(?:\s+|$)"
@@ -64,6 +63,7 @@ _SPACED_CLOSER = re.compile(r"[\"”»›)\]}]+")
 _PAIRS = {"»": "«", "›": "‹", ")": "(", "]": "[", "}": "{", "”": "„“"}
 _LETTER_ITEM = re.compile(r"[a-zа-я][.)]")  # "... (figura 3). e. Găsiți ..."
 _PAREN_LOOKAHEAD = 100  # how far an open parenthesis may close after a period inside it
+_CLOSING = re.compile(r"\s*([^\W\d_]+(?:[ \t][^\W\d_]+){0,2}),(?=\s)")
 _AHEAD = re.compile(r"[^\n!?;]*")
 _QUOTE_LOOKAHEAD = 160  # how far a quotation may close after a period inside it
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z]|\s*$)")
@@ -227,15 +227,14 @@ def _inside(text: str, start: int, pos: int, pair: str, lookahead: int) -> bool:
     """Whether ``pos`` lies inside a ``pair`` ("()", "«»") opened after the sentence's start
     that closes soon after: "(род. 21 декабря 1948 г.)", "«Ні, я не хочу. Втомився» тощо"."""
     opener, closer = pair
-    piece = text[start:pos]
-    opened = piece.rfind(opener)
-    if opened < 0 or not piece[:opened].strip():
+    opened = text.rfind(opener, start, pos)
+    if opened < 0 or _SPACES.match(text, start).end() >= opened:
         return False
     if opener == closer:  # straight quotes: the last one must open, by its form and count
-        before, after = piece[opened - 1], piece[opened + 1 : opened + 2]
-        if piece.count(opener) % 2 == 0 or not before.isspace() or not after.strip():
+        before, after = text[opened - 1], text[opened + 1 : opened + 2]
+        if text.count(opener, start, pos) % 2 == 0 or not before.isspace() or not after.strip():
             return False
-    elif piece.find(closer, opened + 1) >= 0:
+    elif text.find(closer, opened + 1, pos) >= 0:
         return False
     ahead = _AHEAD.match(text, pos, pos + lookahead)[0]  # up to where another rule may cut
     close = ahead.find(closer)
@@ -298,11 +297,6 @@ def boundary(m: re.Match[str], text: str, start: int, rules: Rules) -> tuple[int
         return None
     if m["semi"] is not None:
         return (m.end(), m.end()) if _semicolon_breaks(text, m, rules) else None
-    if m["comma"] is not None:
-        closing = " ".join(text[start : m.start()].split()).lower()
-        if closing in rules.closings and _NEXT.match(text, m.end())["next"][:1].isupper():
-            return m.end(), m.end()  # a letter's closing before the signature: "Sincerely,"
-        return None
     if m["dash"] is not None:
         if rules.dash_breaks and _broken_off(text, m.end(), rules):
             return m.end(), m.end()
@@ -310,22 +304,36 @@ def boundary(m: re.Match[str], text: str, start: int, rules: Rules) -> tuple[int
     return _after_terminator(text, start, m, rules)
 
 
+def _closing(text: str, start: int, rules: Rules) -> int | None:
+    """The end of a letter's closing that starts at ``start``, before the signature:
+    "Sincerely, Jane Doe", "Cu stimă, Ion Popescu"."""
+    m = _CLOSING.match(text, start)
+    if m is None or " ".join(m[1].split()).lower() not in rules.closings:
+        return None
+    return m.end() if _NEXT.match(text, m.end())["next"][:1].isupper() else None
+
+
 def split(text: str, rules: Rules) -> list[str]:
     """Split one paragraph into sentences with ``rules``: exact substrings, outer space trimmed."""
     sentences: list[str] = []
-    start = 0
+
+    def add(piece: str, resume: int) -> int:
+        """Keep ``piece`` if it has text; where the next sentence starts, after any closing."""
+        while True:
+            if piece.strip():
+                sentences.append(piece.strip())
+            closing = _closing(text, resume, rules) if rules.closings else None
+            if closing is None:
+                return resume
+            piece, resume = text[resume:closing], closing
+
+    start = add("", 0)
     for m in _CANDIDATE.finditer(text):
         if m.start() < start:
             continue  # inside a stretch already given to the previous sentence
         found = boundary(m, text, start, rules)
-        if found is None:
-            continue
-        cut, resume = found
-        piece = text[start:cut].strip()
-        if piece:
-            sentences.append(piece)
-        start = resume
-    piece = text[start:].strip()
-    if piece:
-        sentences.append(piece)
+        if found is not None:
+            cut, resume = found
+            start = add(text[start:cut], resume)
+    add(text[start:], len(text))
     return sentences
