@@ -69,6 +69,20 @@ _QUOTE_LOOKAHEAD = 160  # how far a quotation may close after a period inside it
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,2}(?=\s+[A-Z]|\s*$)")
 
 
+def _next(text: str, pos: int) -> re.Match[str]:
+    """The opening punctuation (group ``open``) and the token (``next``) from ``pos`` on."""
+    m = _NEXT.match(text, pos)
+    assert m is not None  # the pattern matches the empty string
+    return m
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    """The first position at or after ``pos`` that is not whitespace."""
+    m = _SPACES.match(text, pos)
+    assert m is not None  # the pattern matches the empty string
+    return m.end()
+
+
 def _is_opener(token: str, rules: Rules) -> bool:
     """Whether a token starts with a common sentence opener (not a name, not an initial)."""
     m = _LEADING_WORD.match(token)
@@ -153,7 +167,7 @@ def _colon_breaks(text: str, start: int, m: re.Match[str], rules: Rules) -> bool
     """Whether a Romanian-style colon starts a new sentence: "... enervată: Atențiune!"."""
     if len(text[start : m.start()].split()) < 2:
         return False  # a label: "NB: Literele ..."
-    nxt = _NEXT.match(text, m.end())["next"]
+    nxt = _next(text, m.end())["next"]
     if _starts_anew(nxt, rules):
         return True
     word = _LEADING_WORD.match(nxt)
@@ -168,12 +182,12 @@ def _semicolon_breaks(text: str, m: re.Match[str], rules: Rules) -> bool:
     """Whether an item of an enumeration ends, or a new sentence starts, after ``;``."""
     if _ENTITY_END.search(text, max(0, m.start() - 9), m.start()):
         return False  # the end of an HTML entity: &#39;
-    token = _TOKEN.match(text, _SPACES.match(text, m.end()).end())
+    token = _TOKEN.match(text, _skip_spaces(text, m.end()))
     if token is None:
         return False
-    if _ITEM_MARKER.match(token[0]) and _ITEM_MARKER.match(token[0]).end() == len(token[0]):
+    if _ITEM_MARKER.fullmatch(token[0]):
         return True  # "...; (2) ...", "...; 12. ...", "...; b) ..."
-    nxt = _NEXT.match(text, m.end())["next"]
+    nxt = _next(text, m.end())["next"]
     return _starts_anew(nxt, rules)
 
 
@@ -183,10 +197,10 @@ def _broken_off(text: str, end: int, rules: Rules) -> bool:
     "We need a — Do you have ..." breaks off; "I was — I am ..." repairs the same sentence,
     and "the paper — The Times — said" is a pair of dashes around an aside.
     """
-    nxt = _NEXT.match(text, end)["next"]
+    nxt = _next(text, end)["next"]
     if _FALSE_START.match(nxt):
         return True
-    if not nxt[:1].isupper() or _LEADING_WORD.match(nxt)[0] == "I":
+    if not nxt[:1].isupper() or nxt.startswith("I") and not nxt[1:2].isalpha():
         return False
     return _is_opener(nxt, rules) and not _PAIRED_DASH.match(text, end, end + 300)
 
@@ -199,7 +213,7 @@ def _line_break(text: str, start: int, newline: int) -> bool:
 
 def _at_start(text: str, start: int, pos: int) -> bool:
     """Whether only whitespace lies between the sentence start and ``pos``."""
-    return _SPACES.match(text, start).end() >= pos
+    return _skip_spaces(text, start) >= pos
 
 
 def _last_words(text: str, start: int, end: int) -> tuple[str, str]:
@@ -226,9 +240,9 @@ def _closes(text: str, start: int, end: int, closer: str) -> bool:
 def _inside(text: str, start: int, pos: int, pair: str, lookahead: int) -> bool:
     """Whether ``pos`` lies inside a ``pair`` ("()", "«»") opened after the sentence's start
     that closes soon after: "(род. 21 декабря 1948 г.)", "«Ні, я не хочу. Втомився» тощо"."""
-    opener, closer = pair
+    opener, closer = pair[0], pair[1]
     opened = text.rfind(opener, start, pos)
-    if opened < 0 or _SPACES.match(text, start).end() >= opened:
+    if opened < 0 or _skip_spaces(text, start) >= opened:
         return False
     if opener == closer:  # straight quotes: the last one must open, by its form and count
         before, after = text[opened - 1], text[opened + 1 : opened + 2]
@@ -236,7 +250,8 @@ def _inside(text: str, start: int, pos: int, pair: str, lookahead: int) -> bool:
             return False
     elif text.find(closer, opened + 1, pos) >= 0:
         return False
-    ahead = _AHEAD.match(text, pos, pos + lookahead)[0]  # up to where another rule may cut
+    limit = _AHEAD.match(text, pos, pos + lookahead)
+    ahead = limit[0] if limit else ""  # up to where another rule may cut
     close = ahead.find(closer)
     return close >= 0 and opener not in ahead[:close]
 
@@ -249,7 +264,7 @@ def _after_terminator(
     term, cut = m["term"], m.end("close")
     marker = term == "." and _LIST_MARKER.fullmatch(word)
     if marker and _at_start(text, start, m.start() - len(word)):
-        capital = _NEXT.match(text, m.end())["next"][:1].isupper()
+        capital = _next(text, m.end())["next"][:1].isupper()
         if rules.item_number_alone and word.isdigit() and capital:
             return cut, m.end()  # "1." on its own, as Ukrainian orders number their items
         return None  # a list marker that starts the sentence: "3. Se spală ..."
@@ -262,7 +277,7 @@ def _after_terminator(
         if _SPACED_CLOSER.fullmatch(token[0]) and _closes(text, start, m.start(), token[0][0]):
             # a closing quote or bracket set off by a space: "« Viens ! »", "( цікаво ! )"
             cut = token.end()
-            resume = _SPACES.match(text, cut).end()
+            resume = _skip_spaces(text, cut)
             token = _TOKEN.match(text, resume)
         if token and not _SPACED_CLOSER.fullmatch(token[0]) and _PUNCT_ONLY.fullmatch(token[0]):
             return None  # the sentence goes on to punctuation of its own: "верю! ``."
@@ -274,8 +289,8 @@ def _after_terminator(
         number = _FOOTNOTE_NUMBER.match(text, resume)
         if number and number.end() == token.end():
             # a footnote reference set off by a space: "... rights. 4 Even though ..."
-            return number.end(), _SPACES.match(text, number.end()).end()
-    following = _NEXT.match(text, resume)
+            return number.end(), _skip_spaces(text, number.end())
+    following = _next(text, resume)
     if _ends_sentence(word, prev, term, following["next"], following["open"], rules):
         return cut, resume
     return None
@@ -310,7 +325,7 @@ def _closing(text: str, start: int, rules: Rules) -> int | None:
     m = _CLOSING.match(text, start)
     if m is None or " ".join(m[1].split()).lower() not in rules.closings:
         return None
-    return m.end() if _NEXT.match(text, m.end())["next"][:1].isupper() else None
+    return m.end() if _next(text, m.end())["next"][:1].isupper() else None
 
 
 def split(text: str, rules: Rules) -> list[str]:
