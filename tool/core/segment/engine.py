@@ -7,8 +7,9 @@ it (lower case, capital, digit, opening quote or bracket, a common sentence open
 boundaries have no terminator: before a list item or after a heading on its own line, after a
 caption label ("Figure 1.5 Residents of ..."), after a semicolon that ends an item of an
 enumeration ("...; (2) ...", "...; b) ...") or comes before a capitalised sentence opener, in
-Romanian after a colon before a capitalised sentence, and in English after a broken-off
-utterance ("We need a — Do you have ...").
+Romanian after a colon before a capitalised sentence, in English after a broken-off
+utterance ("We need a — Do you have ...") or a bare footnote number, and after a letter's
+closing ("Sincerely,") before the signature.
 """
 
 from __future__ import annotations
@@ -165,8 +166,9 @@ def _starts_anew(nxt: str, rules: Rules) -> bool:
 
 def _colon_breaks(text: str, start: int, m: re.Match[str], rules: Rules) -> bool:
     """Whether a Romanian-style colon starts a new sentence: "... enervată: Atențiune!"."""
-    if len(text[start : m.start()].split()) < 2:
-        return False  # a label: "NB: Literele ..."
+    line_start = max(start, text.rfind("\n", start, m.start()) + 1)
+    if len(text[line_start : m.start()].split()) < 2:
+        return False  # a label: "NB: Literele ...", "title: Bugetul ..."
     nxt = _next(text, m.end())["next"]
     if _starts_anew(nxt, rules):
         return True

@@ -16,7 +16,7 @@ RULES = Rules(
         "bd bul cal șos şos sos aprox prof dr col lt mr cpt pag vol fig ed pct tel sf ing mun",
         "jud com ec av conf lect univ acad asist pr pt resp ex sg plt subst interj conj prep",
         "pron compar coord trad urm ibid id a.î d.p.d.v adj adv lat engl germ magh",
-        "pl sing masc fem neutr reg op cit dir coresp",
+        "pl sing masc fem neutr reg op cit dir coresp bl sc et ap sect slt arh",
     ),
     before_number=words("p pp cap min max ian feb mar mart apr iun iul aug sept oct nov dec"),
     units=words("sec mil mld km kg gr ha cm mm"),
