@@ -1,14 +1,15 @@
-"""Benchmark the sentence segmenter against sentencex, pysbd and blingfire on the dev sets.
+"""Benchmark the sentence segmenter against sentencex, pysbd, blingfire and sentence-splitter.
 
 Run as a script (not collected by pytest):
 
     python tests/benchmarks/bench_segment.py [--data ../shared/eval/seg] [--repeat 3]
 
-The data folder can also be set with the SEG_DATA environment variable. Prints a Markdown table:
-boundary precision, recall and F1 per set (scored like the shared scorer, score_seg.py, which is
-imported by path when it is next to the data folder), sentences per minute on one core, and the
-speed ratio against the fastest peer measured in the same run. A peer that is not installed is
-skipped with a note.
+The data folder can also be set with the SEG_DATA environment variable. Prints one Markdown
+table: boundary F1 (precision/recall) per dev set (ro, en, ru, uk, fr; scored like the shared
+scorer, score_seg.py, which is imported by path when it is next to the data folder), sentences
+per minute on one core over all sets, and the speed ratio against the fastest peer measured in
+the same run. A peer without rules for a language runs with its English rules (marked *) or is
+left out (n/a); a peer that is not installed is skipped with a note.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ sys.path.insert(0, str(PROJECT))
 
 from tool.core.segment import segment_sentences  # noqa: E402
 
-SETS = {"ro": "ro-dev.jsonl", "en": "en-dev.jsonl"}
+SETS = {lang: f"{lang}-dev.jsonl" for lang in ("ro", "en", "ru", "uk", "fr")}
+PYSBD_LANGS = {"en", "ru", "fr"}  # of ours; pysbd has no Romanian or Ukrainian rules
+SPLITTER_LANGS = {"ro", "en", "ru", "fr"}  # sentence-splitter has no Ukrainian list
 Segmenter = Callable[[str, str], list[str]]  # (paragraph, lang) -> sentences
 
 
@@ -80,8 +83,11 @@ def peers() -> tuple[dict[str, Segmenter], list[str]]:
     try:
         import pysbd
 
-        english = pysbd.Segmenter(language="en", clean=False)  # pysbd has no Romanian
-        found["pysbd (en rules)"] = lambda text, lang: english.segment(text)
+        pysbd_by_lang = {
+            lang: pysbd.Segmenter(language=lang if lang in PYSBD_LANGS else "en", clean=False)
+            for lang in SETS
+        }
+        found["pysbd"] = lambda text, lang: pysbd_by_lang[lang].segment(text)
     except ImportError:
         missing.append("pysbd")
     try:
@@ -93,11 +99,20 @@ def peers() -> tuple[dict[str, Segmenter], list[str]]:
     try:
         from sentence_splitter import SentenceSplitter
 
-        splitters = {lang: SentenceSplitter(language=lang) for lang in SETS}
+        splitters = {lang: SentenceSplitter(language=lang) for lang in SPLITTER_LANGS}
         found["sentence-splitter"] = lambda text, lang: splitters[lang].split(text)
     except ImportError:
         missing.append("sentence-splitter")
     return found, missing
+
+
+def supports(name: str, lang: str) -> str | None:
+    """How a peer handles ``lang``: "" (its own rules), "*" (English rules) or None (not at all)."""
+    if name == "pysbd" and lang not in PYSBD_LANGS:
+        return "*"
+    if name == "sentence-splitter" and lang not in SPLITTER_LANGS:
+        return None
+    return ""
 
 
 def run(segmenter: Segmenter, gold: list[dict], lang: str, repeat: int) -> tuple[list, float]:
@@ -128,18 +143,24 @@ def main() -> None:
     for name, segmenter in segmenters.items():
         cells, sentences, seconds = [], 0, 0.0
         for lang, paragraphs in gold.items():
+            mark = supports(name, lang)
+            if mark is None:
+                cells.append("n/a")
+                continue
             output, elapsed = run(segmenter, paragraphs, lang, args.repeat)
             precision, recall, f1 = score(paragraphs, output, offsets)
-            cells.append(f"{f1:.4f} ({precision:.3f}/{recall:.3f})")
+            cells.append(f"{f1:.4f}{mark} ({precision:.3f}/{recall:.3f})")
             sentences += sum(len(p["sentences"]) for p in paragraphs)
             seconds += elapsed
         rows.append((name, cells, sentences / seconds * 60))
     fastest_peer = max((speed for name, _, speed in rows if name in found), default=0.0)
-    print("| segmenter | ro-dev F1 (P/R) | en-dev F1 (P/R) | sentences/min | vs fastest peer |")
-    print("| --- | --- | --- | ---: | ---: |")
+    header = " | ".join(f"{lang}-dev F1 (P/R)" for lang in gold)
+    print(f"| segmenter | {header} | sentences/min | vs fastest peer |")
+    print("| --- |" + " --- |" * len(gold) + " ---: | ---: |")
     for name, cells, speed in rows:
         ratio = f"{speed / fastest_peer:.3g}x" if fastest_peer else "n/a"
-        print(f"| {name} | {cells[0]} | {cells[1]} | {speed:,.0f} | {ratio} |")
+        print(f"| {name} | {' | '.join(cells)} | {speed:,.0f} | {ratio} |")
+    print("\n* English rules (no rules for the language); n/a: the language is not supported.")
     for name in missing:
         print(f"\n(skipped {name}: not installed)")
 
