@@ -64,7 +64,7 @@ TMX = (
 )
 
 
-@pytest.mark.parametrize("fmt", ["po", "xliff"])
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
 def test_work_files_offer_memory_matches(desk, tmp_path, fmt):
     memory = tmp_path / "memory.tmx"
     memory.write_text(TMX, encoding="utf-8")
@@ -74,10 +74,16 @@ def test_work_files_offer_memory_matches(desk, tmp_path, fmt):
          user="tom")  # fmt: skip
     text = out.read_text(encoding="utf-8")
     if fmt == "po":
-        assert "# memory 100%: The 2025 budget, approved" in text
+        assert "#. memory 100%: The 2025 budget, approved" in text  # for the translator
         assert polib.pofile(str(out))[0].msgstr == ""  # offered, not filled in
-    else:
+    elif fmt == "xliff":
         assert '<alt-trans match-quality="100%" origin="translation-memory">' in text
+    else:
+        assert (
+            '<mtc:match ref="#s1" matchQuality="100.0" origin="translation-memory" type="tm">'
+            in text
+        )
+        assert "<target>The 2025 budget, approved</target>" in text
     result = desk("import-work", out, user="tom")  # the offers do not count as translations
     assert result.exit_code == 0, result.output
 
