@@ -58,7 +58,7 @@ class Page:
 
 
 MARGIN = 1134  # 2 cm
-A4_PORTRAIT = Page(11906, 16838, MARGIN, (1150, 2944, 2944, 1300, 1300))
+A4_PORTRAIT = Page(11906, 16838, MARGIN, (1050, 2850, 2850, 1350, 1538))
 A4_LANDSCAPE = Page(16838, 11906, MARGIN, (1250, 4880, 4880, 1700, 1860))
 LONG_SENTENCE = 60  # characters: longer sources (on average) read better in landscape
 
@@ -69,7 +69,7 @@ class DocxFormat(BaseFormat):
     name = "docx"
     extension = "docx"
     description = "a Word review table (A4) that comes back with import-review"
-    capabilities = Capabilities(reads_review=True, needs_qa=True, binary=True)
+    capabilities = Capabilities(reads_review=True, binary=True)
 
     def export(self, doc: Document) -> bytes:
         """The review document of one article."""
@@ -205,11 +205,11 @@ def export_docx(doc: Document) -> bytes:
         "</w:tblGrid>",
         _row(
             [
-                [_paragraph(_run(HEADER_ID, bold=True))],
-                [_paragraph(_run(f"Source ({source_name})", bold=True))],
-                [_paragraph(_run(f"Target ({target_name})", bold=True))],
-                [_paragraph(_run("Status", bold=True))],
-                [_paragraph(_run("Comment", bold=True))],
+                [_paragraph(_run(HEADER_ID, bold=True, size=18))],
+                [_paragraph(_run(f"Source ({source_name})", bold=True, size=18))],
+                [_paragraph(_run(f"Target ({target_name})", bold=True, size=18))],
+                [_paragraph(_run("Status", bold=True, size=18))],
+                [_paragraph(_run("Comment", bold=True, size=18))],
             ],
             page,
             header=True,

@@ -86,23 +86,34 @@ def clean(text: str | None) -> str:
 _CLEANED = ("source", "target", "comment", "translator", "reviewer")
 
 
+def _dirty(entry: Entry) -> bool:
+    return any(_NOT_XML.search(getattr(entry, name) or "") for name in _CLEANED) or any(
+        _NOT_XML.search(f) for f in entry.findings
+    )
+
+
 def clean_document(doc: Document) -> Document:
-    """A copy of the document with every text cleaned (see :func:`clean`)."""
+    """The document with every text cleaned (see :func:`clean`); clean entries are shared."""
     entries = [
         replace(
             e,
             **{name: clean(getattr(e, name)) for name in _CLEANED},
             findings=[clean(f) for f in e.findings],
         )
+        if _dirty(e)
+        else e
         for e in doc.entries
     ]
-    return replace(
-        doc,
-        title=clean(doc.title),
-        meta={k: clean(str(v)) for k, v in doc.meta.items()},
-        translation_meta={k: clean(str(v)) for k, v in doc.translation_meta.items()},
-        entries=entries,
-    )
+    meta = {k: clean(str(v)) for k, v in doc.meta.items()}
+    tmeta = {k: clean(str(v)) for k, v in doc.translation_meta.items()}
+    if (
+        all(a is b for a, b in zip(entries, doc.entries))
+        and doc.title == clean(doc.title)
+        and meta == doc.meta
+        and tmeta == doc.translation_meta
+    ):
+        return doc
+    return replace(doc, title=clean(doc.title), meta=meta, translation_meta=tmeta, entries=entries)
 
 
 def segment_key(article_id: str, segment_id: int) -> str:
@@ -118,6 +129,17 @@ def parse_key(key: str) -> tuple[str, int] | None:
     if len(number) > 18:  # no segment id is that long; int() of it would not fit SQLite
         return None
     return article, int(number)
+
+
+def target_only_key(article_id: str, number: int) -> str:
+    """The id of an article's ``number``-th target-only line in exchange files."""
+    return f"{article_id}:t{number}"
+
+
+def is_target_only_key(key: str) -> bool:
+    """Is ``key`` the id of a target-only line (``budget:t2``)? They name no unit."""
+    article, sep, number = key.rpartition(":")
+    return bool(sep and article and number[:1] == "t" and number[1:].isdigit())
 
 
 def filter_statuses(doc: Document, statuses: set[str] | None) -> Document:

@@ -38,6 +38,7 @@ from tool.formats.model import (
     Entry,
     filter_statuses,
     segment_key,
+    target_only_key,
     unit_version,
 )
 from tool.services.articles import article_pairs, get_article
@@ -135,7 +136,7 @@ def _fold(article_id: str, rows: list[dict[str, Any]], dates: dict[int, Any]) ->
             extra += 1
             entries.append(
                 Entry(
-                    key=f"{article_id}:t{extra}",
+                    key=target_only_key(article_id, extra),
                     article_id=article_id,
                     paragraph=paragraph,
                     kind="target-only",

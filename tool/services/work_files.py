@@ -34,7 +34,7 @@ from tool.fileio import check_target, write_file
 from tool.formats import WORK_FORMATS, get_format
 from tool.formats.base import ManyArticles
 from tool.formats.common import read_input
-from tool.formats.model import Document, WorkFile, WorkItem, parse_key
+from tool.formats.model import Document, WorkFile, WorkItem, is_target_only_key, parse_key
 from tool.formats.po import read_po
 from tool.formats.xliff import work_from_xliff12
 from tool.formats.xliff2 import work_from_xliff2
@@ -249,6 +249,8 @@ def _check_file(work: WorkFile) -> tuple[list[_Checked], list[tuple[type[ToolErr
             problems.append((InputError, f"{where}{item.key!r} appears twice"))
             continue
         seen.add(item.key)
+        if is_target_only_key(item.key) and not item.source:
+            continue  # a target-only line (from a CSV made into PO): no unit to translate
         try:
             text = normalise_text(refuse_controls(item.target, f"{where}{item.key}"))
             notes = [normalise_text(refuse_controls(n, f"{where}{item.key} (note)"))
