@@ -204,9 +204,7 @@ def test_the_editors_identity_and_permissions_apply(db, db_path, desk, run, tmp_
     edit_xlsx(path, {desk[6]: {"status": "approved"}})
     before = snapshot(db_path)
     translator = run("import-review", path, user="bob")
-    assert translator.stderr == (
-        "Error: bob is a translator: only editors or admins may do this\n"
-    )
+    assert translator.stderr == ("Error: bob is a translator: only editors or admins may do this\n")
     db.execute("UPDATE users SET role = 'editor' WHERE name = 'bob'")
     own = run("import-review", path, user="bob")
     assert own.exit_code == 1
