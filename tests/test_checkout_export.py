@@ -129,3 +129,53 @@ def test_an_untouched_fuzzy_entry_is_neither_submitted_nor_recredited(desk, db, 
     unit = db.execute("SELECT status, translator FROM units WHERE id = 1").fetchone()
     assert unit == ("needs_review", "Ana")
     assert db.execute("SELECT status FROM units WHERE id = 2").fetchone()[0] == "translated"
+
+
+def test_checkout_export_never_replaces_a_file_without_force(desk, db, tmp_path):
+    out = tmp_path / "work.po"
+    out.write_text("offline work", encoding="utf-8")
+    result = desk("checkout", "budget", "--lang", "en", "--export", "po", "-o", out, user="tom")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {out} already exists: use --force to replace it\n"
+    assert out.read_text(encoding="utf-8") == "offline work"
+    assert db["leases"].count == 0 and db["units"].count == 0  # nothing checked out
+    forced = desk("checkout", "budget", "--lang", "en", "--export", "po", "-o", out, "--force",
+                  user="tom")  # fmt: skip
+    assert forced.exit_code == 0, forced.output
+    assert len(polib.pofile(str(out))) == db["leases"].count > 0
+
+
+def test_no_lease_is_taken_when_the_file_cannot_be_written(desk, db, tmp_path, monkeypatch):
+    from tool.errors import ToolError
+    from tool.services import work_files
+
+    def disk_full(path, data, *, force=False):
+        raise ToolError(f"cannot write {path}: No space left on device")
+
+    monkeypatch.setattr(work_files, "write_file", disk_full)
+    out = tmp_path / "work.po"
+    result = desk("checkout", "budget", "--lang", "en", "--export", "po", "-o", out, user="tom")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {out}: No space left on device\n"
+    assert db["leases"].count == 0 and db["units"].count == 0 and db["events"].count == 0
+    missing = tmp_path / "nowhere" / "work.po"
+    monkeypatch.undo()
+    result = desk("checkout", "budget", "--lang", "en", "--export", "po", "-o", missing,
+                  user="tom")  # fmt: skip
+    assert result.stderr == (
+        f"Error: cannot write {missing}: folder {missing.parent} does not exist\n"
+    )
+    assert db["leases"].count == 0
+
+
+def test_the_user_name_never_becomes_a_path(run, db, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert run("import", DATA / "articles" / "budget.md").exit_code == 0  # an open desk
+    result = run("checkout", "budget", "--lang", "en", "--count", "1", "--export", "po",
+                 user="x/../../escaped")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in work.iterdir()) == ["work-en-x-escaped.po"]
+    assert not (tmp_path / "escaped.po").exists()
+    assert "wrote work-en-x-escaped.po" in result.output
