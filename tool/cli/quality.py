@@ -83,7 +83,7 @@ def glossary_export(
 
     data = export_glossary(state.db, fmt, target_lang=lang, source_lang=source_lang)
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
         return
     write_file(output, data, force=force)
     click.echo(f"wrote {output}")
