@@ -89,14 +89,16 @@ def test_work_files_offer_memory_matches(desk, tmp_path, fmt):
 
 
 @pytest.mark.interop
-def test_work_xliff_with_matches_passes_the_schema(desk, tmp_path):
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_work_xliff_with_matches_passes_the_schema(desk, tmp_path, fmt):
     from tests.test_interop import run_checker
 
     memory = tmp_path / "memory.tmx"
     memory.write_text(TMX, encoding="utf-8")
     desk("memory", "import", memory, user="ana")
     out = tmp_path / "work.xlf"
-    desk("checkout", "budget", "--lang", "en", "--export", "xliff", "-o", out, user="tom")
+    desk("checkout", "budget", "--lang", "en", "--export", fmt, "-o", out, user="tom")
+    assert ("mtc:match" in out.read_text(encoding="utf-8")) == (fmt == "xliff2")
     assert "RESULT: OK" in run_checker(out)
 
 

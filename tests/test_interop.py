@@ -23,8 +23,14 @@ from tool.services.exports import export_article, write_combined, write_exports
 pytestmark = pytest.mark.interop
 
 KIT = INTEROP_KIT
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv"]
+CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv", "docx", "article"]
+
+
+def artifacts(tmp_path: Path) -> Path:
+    """Where screenshots go: $DESK_ARTIFACTS (a folder CI keeps), else the test's tmp_path."""
+    folder = Path(os.environ.get("DESK_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def checker_env() -> dict[str, str]:
@@ -75,6 +81,9 @@ def test_export_passes_the_independent_checker(sample, tmp_path, fmt):
     path.write_bytes(export_article(sample, "budget", "en", fmt, statuses=None))
     output = run_checker(path)
     assert "RESULT: OK" in output
+    if fmt == "xliff2":  # 2.0: nothing of 2.1 is used, and some readers refuse 2.1
+        assert 'version="2.0"' in path.read_text(encoding="utf-8")[:400]
+        assert "XLIFF 2.0 core (OASIS)" in output
 
 
 def test_every_status_passes_too(sample, tmp_path):
@@ -139,9 +148,8 @@ def test_page_in_headless_chromium(sample, tmp_path):
         'lang="en"',
     ):
         assert text in dom, text
-    ARTIFACTS.mkdir(exist_ok=True)
     for name, size in (("budget-desktop.png", "1280,900"), ("budget-phone.png", "390,1400")):
-        shot = ARTIFACTS / name
+        shot = artifacts(tmp_path) / name
         shot.unlink(missing_ok=True)
         browse(page, f"--screenshot={shot}", f"--window-size={size}", "--hide-scrollbars")
         assert shot.exists() and shot.stat().st_size > 10_000, name
