@@ -20,6 +20,7 @@ import importlib.util
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -253,8 +254,17 @@ def _core(core_xml: str, doc: Document, lang: str) -> str:
         r"(<dcterms:(created|modified)[^>]*>)[^<]*": rf"\g<1>{stamp}",
     }
     for pattern, value in replacements.items():
-        core_xml = re.sub(pattern, lambda m, v=value: m.expand(v), core_xml)
+        core_xml = re.sub(pattern, _expander(value), core_xml)
     return core_xml
+
+
+def _expander(template: str) -> Callable[[re.Match[str]], str]:
+    """A replacement function that expands ``template`` (taken literally but for groups)."""
+
+    def expand(match: re.Match[str]) -> str:
+        return match.expand(template)
+
+    return expand
 
 
 # --- reading back ----------------------------------------------------------------------

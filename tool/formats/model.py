@@ -97,7 +97,11 @@ def clean_document(doc: Document) -> Document:
     entries = [
         replace(
             e,
-            **{name: clean(getattr(e, name)) for name in _CLEANED},
+            source=clean(e.source),
+            target=clean(e.target),
+            comment=clean(e.comment),
+            translator=clean(e.translator),
+            reviewer=clean(e.reviewer),
             findings=[clean(f) for f in e.findings],
         )
         if _dirty(e)

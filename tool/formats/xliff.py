@@ -152,8 +152,9 @@ def work_from_xliff12(root: etree._Element, name: str) -> WorkFile:
             raise InputError(f"{name}: line {unit.sourceline}: <trans-unit> without <source>")
         target = children.get("target")
         state = target.get("state") if target is not None else None
-        if state is not None and state not in VALID_STATES and not state.startswith("x-"):
-            raise InputError(f"{name}: line {target.sourceline}: unknown state {state!r}")
+        if target is not None and state is not None and state not in VALID_STATES:
+            if not state.startswith("x-"):
+                raise InputError(f"{name}: line {target.sourceline}: unknown state {state!r}")
         status = STATUS_OF.get(state or "") if target is not None else "new"
         if unit.get("approved") == "yes":
             status = "approved"

@@ -130,7 +130,8 @@ def _add_memory_matches(db: sqlite_utils.Database, doc: Document) -> None:
     """Attach the best memory matches to each entry, for the CAT tool to offer."""
     found = matches_by_unit(db, [e.unit_id for e in doc.entries if e.unit_id], limit=3)
     for entry in doc.entries:
-        entry.matches = [(m.score, m.source, m.target) for m in found.get(entry.unit_id, [])]
+        matches = found.get(entry.unit_id, []) if entry.unit_id is not None else []
+        entry.matches = [(m.score, m.source, m.target) for m in matches]
 
 
 def safe_name(text: str) -> str:
