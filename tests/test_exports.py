@@ -41,7 +41,7 @@ def test_article_format_goes_to_exports_never_translations(run, sample, tmp_path
     path = tmp_path / "exports" / "en" / "budget.md"
     assert result.output == (
         f"wrote {path}\n"
-        "partial budget: title, 1 of 5 paragraphs translated (--require-complete refuses this)\n"
+        "partial budget: 1 of 5 paragraphs approved (--require-complete refuses this)\n"
     )
     assert not (tmp_path / "translations").exists()  # sync would read it back as a translation
     article = parse_article(path.read_text())
@@ -55,13 +55,12 @@ def test_require_complete_refuses_a_partial_article(run, sample, tmp_path):
     result = run("export", "budget", "--lang", "en", "--format", "article", "--require-complete")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: budget has no complete approved translation in en (title, 1 of 5 "
-        "paragraphs); nothing written\n"
+        "Error: budget is not complete in en: 1 of 5 paragraphs approved; nothing written\n"
     )
     assert not (tmp_path / "exports").exists()
     every = run("export", "--all", "--lang", "en", "--format", "article", "--require-complete")
     assert every.exit_code == 1
-    assert every.stderr.startswith("Error: budget has no complete approved translation in en")
+    assert every.stderr.startswith("Error: budget is not complete in en: 1 of 5 paragraphs")
     assert not any((tmp_path / "exports" / "en").glob("*.md"))
     wrong = run("export", "budget", "--lang", "en", "--format", "po", "--require-complete")
     assert wrong.stderr == "Error: --require-complete applies to --format article\n"
@@ -176,7 +175,7 @@ def test_all_articles_skips_those_with_nothing_approved(run, sample, tmp_path):
     folder = tmp_path / "exports" / "en"
     assert result.output == (
         f"wrote {folder / 'budget.md'}\nskipped storm: nothing approved to publish\n"
-        "partial budget: title, 1 of 5 paragraphs translated (--require-complete refuses this)\n"
-        "partial storm: no title, 0 of 1 paragraphs translated (--require-complete refuses "
-        "this)\n"
+        "partial budget: 1 of 5 paragraphs approved (--require-complete refuses this)\n"
+        "partial storm: no approved title, 0 of 1 paragraphs approved (--require-complete "
+        "refuses this)\n"
     )

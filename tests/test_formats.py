@@ -185,3 +185,19 @@ def test_target_only_line_before_the_body_stays_first(sample):
     page = texts_of("html", export_article(sample, "budget", "en", "html"))
     table = page[page.index("Status") :]  # the rows, after the header's metadata
     assert table.index("Local") < table.index(TITLE) < table.index("AFP") < table.index(UNITS[1][0])
+
+
+def test_completeness_counts_the_title_and_whole_paragraphs(sample):
+    from tool.formats.article import completeness
+
+    doc = load_document(sample, "budget", "en")
+    approved = completeness(doc, {"approved"})
+    assert (approved.title, approved.paragraphs, approved.total) == (True, 1, 5)
+    assert approved.describe("approved") == "1 of 5 paragraphs approved"
+    every = completeness(doc, None)
+    assert (every.paragraphs, every.complete) == (4, False)  # the new unit has no text
+    sample.execute("UPDATE units SET text = 'schools' WHERE text = ''")
+    assert completeness(load_document(sample, "budget", "en"), None).complete
+    sample.execute("UPDATE units SET text = '' WHERE id = 1")
+    untitled = completeness(load_document(sample, "budget", "en"), None)
+    assert untitled.describe() == "no translated title, 5 of 5 paragraphs translated"

@@ -109,7 +109,7 @@ def export_(
     for skipped in result.skipped:
         click.echo(f"skipped {skipped}: nothing approved to publish")
     for partial in result.partial:
-        click.echo(f"partial {partial} translated (--require-complete refuses this)")
+        click.echo(f"partial {partial} (--require-complete refuses this)")
 
 
 @cli.command("import-work")

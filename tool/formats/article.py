@@ -39,10 +39,10 @@ class Completeness:
         """True when the title and every paragraph are translated."""
         return self.title and self.paragraphs == self.total
 
-    def describe(self) -> str:
-        """``no title, 2 of 5 paragraphs`` (what is there)."""
-        title = "title" if self.title else "no title"
-        return f"{title}, {self.paragraphs} of {self.total} paragraphs"
+    def describe(self, done: str = "translated") -> str:
+        """What is there: ``no translated title, 2 of 5 paragraphs translated``."""
+        counted = f"{self.paragraphs} of {self.total} paragraphs {done}"
+        return counted if self.title else f"no {done} title, {counted}"
 
 
 def completeness(doc: Document, statuses: set[str] | frozenset[str] | None) -> Completeness:

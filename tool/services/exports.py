@@ -248,16 +248,14 @@ def _partial(
     from tool.formats.article import completeness
 
     found = completeness(load_document(db, article_id, lang), statuses)
-    return "" if found.complete else f"{article_id}: {found.describe()}"
+    done = "approved" if statuses == {"approved"} else "translated"
+    return "" if found.complete else f"{article_id}: {found.describe(done)}"
 
 
-def _refuse_incomplete(partial: list[str], lang: str, statuses: set[str] | None) -> None:
+def _refuse_incomplete(partial: list[str], lang: str) -> None:
     if partial:
-        which = "approved " if statuses == {"approved"} else ""
-        raise ConflictError(
-            f"{partial[0].replace(': ', f' has no complete {which}translation in {lang} (', 1)}"
-            "); nothing written"
-        )
+        article, _, what = partial[0].partition(": ")
+        raise ConflictError(f"{article} is not complete in {lang}: {what}; nothing written")
 
 
 def write_exports(
@@ -299,7 +297,7 @@ def write_exports(
         checked = ids if isinstance(ids, list) else list(ids)
         result.partial = [p for p in (_partial(db, lang, i, chosen) for i in checked) if p]
         if require_complete:
-            _refuse_incomplete(result.partial, lang, chosen)
+            _refuse_incomplete(result.partial, lang)
         ids = checked
     summaries: list[Document] = []
     links: dict[str, str] = {}
@@ -446,7 +444,7 @@ def export(
     if format_.capabilities.finished_text:
         result.partial = [p for p in [_partial(db, lang, article, chosen)] if p]
         if require_complete:
-            _refuse_incomplete(result.partial, lang, chosen)
+            _refuse_incomplete(result.partial, lang)
     target = out if out is not None else default_folder(lang)
     if out is None or out.is_dir():
         target = target / file_name(format_, article)
