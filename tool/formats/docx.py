@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from lxml import etree
+
 from tool.core.locale import language_name
 from tool.errors import InputError
 from tool.formats.base import BaseFormat, Capabilities
@@ -275,11 +277,8 @@ _KEY = re.compile(r"(\S+:\d+)")
 _DESCRIPTION = re.compile(r"<dc:description>[^<:]*: (\S+) → (\S+) review table</dc:description>")
 
 
-def _cell_paragraphs(cell: object) -> list[str]:
+def _cell_paragraphs(cell: etree._Element) -> list[str]:
     """The text of each paragraph of a table cell; deleted (tracked) text left out."""
-    from lxml import etree
-
-    assert isinstance(cell, etree._Element)
     paragraphs = []
     for p in cell.iter(f"{_Q}p"):
         parts = []
@@ -299,10 +298,7 @@ def read_docx_review(source: str | bytes, label: str | None = None) -> ReviewFil
     data, name = read_input(source, label)
     parts = read_parts(data, name, [DOCUMENT, CORE])
     root = parse_xml(parts[DOCUMENT], f"{name}: {DOCUMENT}")
-    table = next(
-        (t for t in root.iter(f"{_Q}tbl") if _header_of(t) and _header_of(t)[0] == HEADER_ID),
-        None,
-    )
+    table = next((t for t in root.iter(f"{_Q}tbl") if _header_of(t)[:1] == [HEADER_ID]), None)
     if table is None:
         raise InputError(f"{name}: no review table (exported with --format docx) in the file")
     described = _DESCRIPTION.search(parts.get(CORE, b"").decode("utf-8", "replace"))
@@ -339,10 +335,8 @@ def read_docx_review(source: str | bytes, label: str | None = None) -> ReviewFil
     return review
 
 
-def _header_of(table: object) -> list[str]:
-    from lxml import etree
-
-    assert isinstance(table, etree._Element)
+def _header_of(table: etree._Element) -> list[str]:
+    """The texts of a table's first row."""
     first = next((r for r in table if r.tag == f"{_Q}tr"), None)
     if first is None:
         return []
