@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_formats_sample import DATA, populate
 
+from tests.conftest import DATA, populate
 from tool.services.exports import write_exports
 
 pytestmark = pytest.mark.browser

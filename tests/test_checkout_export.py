@@ -91,7 +91,7 @@ def test_work_files_offer_memory_matches(desk, tmp_path, fmt):
 @pytest.mark.interop
 @pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
 def test_work_xliff_with_matches_passes_the_schema(desk, tmp_path, fmt):
-    from tests.test_interop import run_checker
+    from tests.conftest import run_checker
 
     memory = tmp_path / "memory.tmx"
     memory.write_text(TMX, encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_formats_sample import DATA, populate
 
+from tests.conftest import DATA, populate
 from tool.core.article import parse_article
 from tool.formats.tmx import read_tmx
 

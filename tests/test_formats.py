@@ -8,8 +8,8 @@ import io
 import lxml.html
 import pytest
 from docx import Document as WordDocument
-from test_formats_sample import CREDIT, DATA, UNITS, populate
 
+from tests.conftest import CREDIT, DATA, UNITS, populate
 from tool.core.article import parse_article
 from tool.formats import FORMATS, WORK_FORMATS, get_format
 from tool.formats.tmx import read_tmx

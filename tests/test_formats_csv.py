@@ -13,9 +13,8 @@ import polib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_formats_sample import CREDIT, DATA, populate
 
-from tests.conftest import snapshot
+from tests.conftest import CREDIT, DATA, populate, snapshot
 from tool.formats.delimited import neutralise_cell, restore_cell
 from tool.services.exports import export_article
 
@@ -206,7 +205,7 @@ def test_round_trip_through_po2csv_and_a_spreadsheet(db, db_path, run, sample, t
 
 @pytest.mark.interop
 def test_excel_and_semicolon_files_pass_the_checkers(run, sample, tmp_path):
-    from tests.test_interop import run_checker
+    from tests.conftest import run_checker
 
     excel = tmp_path / "excel.csv"
     assert run("export", "budget", "--lang", "en", "--format", "csv", "--excel",

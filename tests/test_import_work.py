@@ -6,11 +6,9 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import snapshot
 from lxml import etree
-from test_formats_sample import DATA, populate
 
-from tests.conftest import INTEROP_KIT
+from tests.conftest import DATA, INTEROP_KIT, populate, snapshot
 from tool.core.normalize import normalise_text
 from tool.errors import InputError
 from tool.services.exports import export_article

