@@ -329,3 +329,29 @@ def test_review_files_pass_the_checkers(db, desk, run, tmp_path):
     assert "RESULT: OK" in run_checker(path)
     book = load_workbook(io.BytesIO(export(run, tmp_path, "xlsx").read_bytes()))
     assert book.worksheets[0].title == "Review"  # the kit has no XLSX validator: openpyxl
+
+
+def test_tracked_changes_in_word_count_as_the_editors_text(db, desk, run, tmp_path):
+    """Word's Track Changes: deleted text (w:del) is gone, inserted text (w:ins) is kept."""
+    import zipfile
+
+    path = export(run, tmp_path, "docx")
+    edit_docx(path, {desk[6]: {"status": "approved"}})
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    old = '<w:t xml:space="preserve">hospitals ăâîșț</w:t></w:r>'
+    assert xml.count(old) == 1
+    tracked = (
+        '<w:t xml:space="preserve">hospitals</w:t></w:r>'
+        '<w:del w:id="1" w:author="ed"><w:r><w:delText> ăâîșț</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="ed"><w:r><w:t xml:space="preserve"> and clinics</w:t></w:r>'
+        "</w:ins>"
+    )
+    parts["word/document.xml"] = xml.replace(old, tracked).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = run("import-review", path, user="ed")
+    assert result.exit_code == 0, result.output
+    assert unit(db, desk[6]) == ("approved", "hospitals and clinics", "ed", "")
