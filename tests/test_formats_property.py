@@ -19,9 +19,22 @@ TEXT = st.text(
 
 
 def document(source: str, target: str, comment: str) -> Document:
-    entry = Entry("art:1", "art", 1, 1, 0, 1, "text", source, target, "translated",
-                  translator="ana", comment=comment)  # fmt: skip
-    return Document("art", "Titlu", "ro", "en", entries=[entry])
+    entry = Entry(
+        key="art:1",
+        article_id="art",
+        segment_id=1,
+        unit_id=1,
+        seq=0,
+        paragraph=1,
+        source=source,
+        target=target,
+        status="translated",
+        translator="ana",
+        comment=comment,
+    )
+    return Document(
+        article_id="art", title="Titlu", source_lang="ro", target_lang="en", entries=[entry]
+    )
 
 
 @settings(max_examples=150, deadline=None)

@@ -214,3 +214,74 @@ def test_only_editors_change_the_glossary(db, tmp_path):
         add_term(db, "guvern", "government", target_lang="en", user="nobody")
     assert list_terms(db) == []
     add_term(db, "guvern", "government", target_lang="en", user="root")
+
+
+def test_import_csv_with_semicolons_as_romanian_excel_writes_it(db, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffterm;translation;forbidden;note\r\n"
+        'negocieri;talks;"negotiations;parleys";stil de știri\r\n'
+        "guvern;government;;\r\n".encode()
+    )
+    assert import_glossary(db, path, target_lang="en") == {"added": 2, "updated": 0}
+    terms = {t.term: t for t in list_terms(db, "en")}
+    assert terms["negocieri"].forbidden == ["negotiations", "parleys"]
+    assert terms["negocieri"].note == "stil de știri"
+
+
+def test_a_cell_over_the_csv_field_limit_is_one_error(db, tmp_path):
+    import csv as csv_module
+
+    path = tmp_path / "huge.csv"
+    huge = "x" * (csv_module.field_size_limit() + 10)
+    path.write_text(f'term,translation\nguvern,"{huge}"\n', encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"huge\.csv: line 2: a cell is longer than 131072 characters$"
+    ):
+        import_glossary(db, path, target_lang="en")
+
+
+def test_tbx_without_the_desks_languages_is_refused(db, tmp_path, run):
+    path = tmp_path / "de-fr.tbx"
+    path.write_text(
+        TBX.replace('xml:lang="ro"', 'xml:lang="de"').replace('xml:lang="en-GB"', 'xml:lang="it"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as error:
+        import_glossary(db, path, target_lang="en")
+    assert str(error.value) == (
+        f"{path}: no entries with terms in both ro and en (languages in the file: de, fr, it); "
+        "nothing imported"
+    )
+    result = run("glossary", "import", path, "--lang", "en")
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}: no entries")
+
+
+@pytest.mark.parametrize("fmt", ["tbx", "csv", "tsv"])
+def test_export_and_import_again(db, tmp_path, run, fmt):
+    add_term(db, "negocieri", "talks", target_lang="en", forbidden=["negotiations"],
+             note="house style")  # fmt: skip
+    add_term(db, "plus", "+5%", target_lang="en", note="=not a formula")
+    add_term(db, "guvern", "gouvernement", target_lang="fr")
+    out = tmp_path / f"terms.{fmt}"
+    result = run("glossary", "export", "--lang", "en", "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert run("glossary", "export", "--lang", "en", "--format", fmt, "-o", out).stderr == (
+        f"Error: {out} already exists: use --force to replace it\n"
+    )
+    exported = sorted((t.term, t.translation, t.forbidden, t.note) for t in list_terms(db, "en"))
+    db.execute("DELETE FROM glossary")
+    assert import_glossary(db, out, target_lang="en") == {"added": 2, "updated": 0}
+    again = sorted((t.term, t.translation, t.forbidden, t.note) for t in list_terms(db, "en"))
+    assert again == exported
+    if fmt == "csv":
+        assert "'+5%" in out.read_text(encoding="utf-8")  # a spreadsheet will not run it
+
+
+def test_exported_tbx_reads_in_translate_toolkit(db, tmp_path, run):
+    from translate.storage import tbx
+
+    add_term(db, "negocieri", "talks", target_lang="en", forbidden=["negotiations"])
+    data = run("glossary", "export", "--lang", "en").stdout_bytes
+    store = tbx.tbxfile.parsestring(data)
+    assert [(u.source, u.target) for u in store.units] == [("negocieri", "talks")]

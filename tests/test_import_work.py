@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import polib
 import pytest
-from conftest import snapshot
 from lxml import etree
-from test_formats_sample import DATA, populate
 
-from tests.conftest import INTEROP_KIT
+from tests.conftest import DATA, INTEROP_KIT, populate, snapshot
 from tool import clock
 from tool.core.normalize import normalise_text
 from tool.errors import InputError
@@ -64,19 +65,26 @@ def test_held_unit_is_submitted_with_an_event(db, run, sample, tmp_path):
     ]
 
 
+DONE = {  # what a CAT tool writes when the translator confirms a segment
+    "po": (b"#, fuzzy\n", b""),
+    "xliff": (b'state="needs-translation"', b'state="translated"'),
+    "xliff2": (b'state="initial" subState="desk:rejected"', b'state="translated"'),
+}
+
+
 @pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
 def test_xliff_files_are_imported_too(db, run, sample, tmp_path, fmt):
     unit = sample[4]  # rejected
     lease(db, unit)
     data = export_work(db, [unit], "en", fmt).decode()
     data = data.replace(
-        "The budget grows by 5.5% to 1,250,000 lei.", "The budget grows 5.5% &amp; more."
+        "The budget grows by 5.5% to 1,250,000 lei.", "The budget: +5.5% &amp; 1,250,000 lei."
     )
     path = tmp_path / "work.xlf"
-    path.write_text(data, encoding="utf-8")
+    path.write_bytes(data.encode().replace(*DONE[fmt]))
     result = run("import-work", path, user="ana")
     assert result.exit_code == 0, result.output
-    assert db["units"].get(unit)["text"] == "The budget grows 5.5% & more."
+    assert db["units"].get(unit)["text"] == "The budget: +5.5% & 1,250,000 lei."
     assert db["units"].get(unit)["status"] == "translated"
 
 
@@ -97,8 +105,15 @@ def test_export_import_export_round_trip(db, db_path, run, sample, tmp_path, fmt
 def test_round_trip_after_a_change(db, run, sample, tmp_path, fmt):
     unit = sample[4]  # rejected, with the editor's comment
     lease(db, unit)
-    old, new = "The budget grows by 5.5% to 1,250,000 lei.", "The budget grows by 5.5 percent."
+    old = "The budget grows by 5.5% to 1,250,000 lei."
+    new = "The budget grows by 5.5 percent, to 1,250,000 lei."
     data = export_article(db, "budget", "en", fmt).replace(old.encode(), new.encode())
+    if fmt == "po":  # the translator confirms the rejected entry (Poedit clears fuzzy)
+        po = polib.pofile(data.decode())
+        po.find(new, by="msgstr").flags.remove("fuzzy")
+        data = str(po).encode()
+    else:
+        data = data.replace(*DONE[fmt])
     path = tmp_path / "budget.file"
     path.write_bytes(data)
     assert run("import-work", path, user="ana").exit_code == 0
@@ -360,7 +375,8 @@ def test_real_po_file_imports_once_it_has_our_ids(db, run, sample, tmp_path):
     copy.write_text(str(po), encoding="utf-8")
     result = run("import-work", copy, user="ana")
     assert result.exit_code == 0, result.output
-    translated = {e.msgid: e.msgstr for e in entries if e.msgstr}
+    translated = {e.msgid: e.msgstr for e in entries if e.msgstr and "fuzzy" not in e.flags}
+    drafts = {e.msgid: e.msgstr for e in entries if e.msgstr and "fuzzy" in e.flags}
     stored = dict(
         db.execute(
             "SELECT s.text, u.text FROM units u JOIN segments s ON s.id = u.segment_id "
@@ -369,6 +385,13 @@ def test_real_po_file_imports_once_it_has_our_ids(db, run, sample, tmp_path):
     )
     assert stored == translated
     assert any("ș" in text or "ț" in text for text in stored.values())
+    kept = dict(
+        db.execute(
+            "SELECT s.text, u.text FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = 'clocks' AND u.status = 'new' AND u.text != ''"
+        ).fetchall()
+    )
+    assert kept == drafts and drafts  # fuzzy entries are kept as drafts, not submitted
 
 
 @pytest.mark.parametrize("name", sorted(BAD_MESSAGES))
@@ -380,3 +403,223 @@ def test_bad_inputs_raise_input_error_in_the_library(db, db_path, sample, name):
     with pytest.raises(InputError):
         import_work(db, path, "ana")
     assert snapshot(db_path) == before
+
+
+# --- "not finished", notes, re-segmented units ------------------------------------------
+
+
+def submitted_file(db, tmp_path, unit: int, fmt: str, text: str, *, done: bool) -> Path:
+    """A work file for ``unit`` with ``text`` in it, marked finished or not as a tool would."""
+    data = export_work(db, [unit], "en", fmt)
+    key = key_of(db, unit)
+    if fmt == "po":
+        po = polib.pofile(data.decode())
+        entry = next(e for e in po if e.msgctxt == key)
+        entry.msgstr = text
+        if not done and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        if done and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        data = str(po).encode()
+    else:
+        root = etree.fromstring(data)
+        ns = {"x": root.nsmap[None]}
+        if fmt == "xliff":
+            unit_node = root.find(".//x:trans-unit", ns)
+            target = unit_node.find("x:target", ns)
+            if target is None:
+                target = etree.SubElement(unit_node, f"{{{ns['x']}}}target")
+                unit_node.insert(1, target)
+            target.text = text
+            target.set("state", "translated" if done else "needs-review-translation")
+        else:
+            segment = root.find(".//x:segment", ns)
+            segment.attrib.pop("subState", None)
+            segment.set("state", "translated" if done else "initial")
+            target = segment.find("x:target", ns)
+            if target is None:
+                target = etree.SubElement(segment, f"{{{ns['x']}}}target")
+            target.text = text
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    path = tmp_path / f"work-{fmt}.{'po' if fmt == 'po' else 'xlf'}"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
+def test_unfinished_entries_are_kept_as_drafts_by_default(db, run, sample, tmp_path, fmt):
+    unit = sample[5]  # new
+    lease(db, unit)
+    path = submitted_file(db, tmp_path, unit, fmt, "schools", done=False)
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "0 translations submitted (en), 0 unchanged, 0 untranslated, "
+        "1 draft kept (marked not finished)\n"
+    )
+    row = db["units"].get(unit)
+    assert (row["text"], row["status"]) == ("schools", "new")
+    assert db["leases"].count == 1  # still the translator's to finish
+    event = db.execute("SELECT action, old_status, new_status, new_text FROM events "
+                       "WHERE unit_id = ? ORDER BY id DESC", [unit]).fetchone()  # fmt: skip
+    assert event == ("draft", "new", "new", "schools")
+
+
+@pytest.mark.parametrize(("choice", "status", "text"), [("submit", "translated", "schools"),
+                                                        ("skip", "new", "")])  # fmt: skip
+def test_fuzzy_option_submits_or_skips(db, run, sample, tmp_path, choice, status, text):
+    unit = sample[5]
+    lease(db, unit)
+    path = submitted_file(db, tmp_path, unit, "po", "schools", done=False)
+    result = run("import-work", path, "--fuzzy", choice, user="ana")
+    assert result.exit_code == 0, result.output
+    row = db["units"].get(unit)
+    assert (row["status"], row["text"]) == (status, text)
+    if choice == "skip":
+        assert result.output.endswith(", 1 not finished skipped\n")
+
+
+def test_xliff12_approved_no_means_not_finished(db, run, sample, tmp_path):
+    """translate-toolkit, Virtaal and Weblate mark a fuzzy unit approved="no"."""
+    unit = sample[5]
+    lease(db, unit)
+    path = submitted_file(db, tmp_path, unit, "xliff", "schools", done=True)
+    text = path.read_text(encoding="utf-8").replace("<trans-unit ", '<trans-unit approved="no" ')
+    path.write_text(text, encoding="utf-8")
+    assert run("import-work", path, user="ana").exit_code == 0
+    assert db["units"].get(unit)["status"] == "new"  # a draft
+    path.write_text(text.replace('approved="no"', 'approved="yes"'), encoding="utf-8")
+    assert run("import-work", path, user="ana").exit_code == 0
+    assert db["units"].get(unit)["status"] == "translated"
+
+
+NOTE = "Is 'capital' Bucharest here? I wrote it out."
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
+def test_translators_notes_become_comments_once(db, db_path, run, sample, tmp_path, fmt):
+    unit = sample[5]
+    lease(db, unit)
+    path = submitted_file(db, tmp_path, unit, fmt, "schools", done=True)
+    data = path.read_text(encoding="utf-8")
+    if fmt == "po":
+        po = polib.pofile(data)
+        po[0].tcomment = NOTE
+        data = str(po)
+    elif fmt == "xliff":
+        data = data.replace("</trans-unit>", f'<note from="ana">{NOTE}</note></trans-unit>')
+    else:
+        data = data.replace("<segment ", f"<notes><note>{NOTE}</note></notes><segment ", 1)
+    path.write_text(data, encoding="utf-8")
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(", 1 note added as comments\n")
+    events = db.execute(
+        "SELECT action, user, comment FROM events WHERE unit_id = ? AND "
+        "action IN ('import-work', 'comment') ORDER BY id",
+        [unit],
+    ).fetchall()
+    assert events == [("import-work", "ana", ""), ("comment", "ana", NOTE)]
+    before = snapshot(db_path)
+    again = run("import-work", path, user="ana")  # the same file again writes nothing
+    assert again.output == "0 translations submitted (en), 1 unchanged, 0 untranslated\n"
+    assert snapshot(db_path) == before
+
+
+def test_the_desks_own_comments_are_not_taken_for_notes(db, db_path, run, sample, tmp_path):
+    unit = sample[4]  # rejected, with the reviewer's comment "wrong number"
+    lease(db, unit)
+    for fmt in ("po", "xliff", "xliff2"):
+        path = tmp_path / f"same.{fmt}"
+        path.write_bytes(export_work(db, [unit], "en", fmt))
+        before = snapshot(db_path)
+        result = run("import-work", path, user="ana")
+        assert result.output == "0 translations submitted (en), 1 unchanged, 0 untranslated\n"
+        assert snapshot(db_path) == before
+
+
+def test_a_resegmented_xliff2_unit_is_joined_with_its_whitespace(db, run, sample, tmp_path):
+    unit = sample[4]  # "Bugetul crește cu 5,5% față de anul trecut, la 1.250.000 lei."
+    lease(db, unit)
+    data = export_work(db, [unit], "en", "xliff2").decode()
+    start, end = data.index("<segment "), data.index("</segment>") + len("</segment>")
+    resegmented = (
+        '<segment id="a" state="translated"><source>Bugetul crește cu 5,5% față de anul '
+        "trecut,</source><target>The budget grows by 5.5% on last year,</target></segment>"
+        "<ignorable><source> </source></ignorable>"
+        '<segment id="b" state="translated"><source>la 1.250.000 lei.</source>'
+        "<target>to 1,250,000 lei.</target></segment>"
+    )
+    path = tmp_path / "reseg.xlf"
+    path.write_text(data[:start] + resegmented + data[end:], encoding="utf-8")
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert (
+        db["units"].get(unit)["text"] == "The budget grows by 5.5% on last year, to 1,250,000 lei."
+    )
+
+
+def test_rejected_units_are_fuzzy_for_msgfmt(db, sample, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt not installed")
+    path = tmp_path / "budget.po"
+    path.write_bytes(export_article(db, "budget", "en", "po"))
+    stats = subprocess.run(["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(path)],
+                           capture_output=True, text=True, check=True).stderr  # fmt: skip
+    assert stats.strip() == "3 translated messages, 2 fuzzy translations, 1 untranslated message."
+
+
+def test_language_given_when_the_file_has_none(db, db_path, run, sample, tmp_path):
+    unit = sample[5]
+    lease(db, unit)
+    data = edit_po(export_work(db, [unit], "en", "po"), key_of(db, unit), "schools")
+    path = tmp_path / "w.po"
+    path.write_bytes(data.replace(b'"Language: en\\n"\n', b""))
+    assert refused(run, db_path, path) == (
+        f"Error: {path}: the file does not say its target language (give it with --lang)"
+    )
+    assert run("import-work", path, "--lang", "en", user="ana").exit_code == 0
+    assert db["units"].get(unit)["status"] == "translated"
+
+
+@pytest.mark.parametrize("encoding", ["x-bogus", "rot13", "mac-roman", "punycode"])
+def test_xml_in_an_unknown_encoding_is_one_error_line(db, db_path, run, sample, tmp_path, encoding):
+    path = tmp_path / "odd.xlf"
+    path.write_bytes(f'<?xml version="1.0" encoding="{encoding}"?><xliff/>'.encode())
+    assert refused(run, db_path, path) == (
+        f"Error: {path}: unknown encoding {encoding!r} in the XML declaration"
+    )
+
+
+def test_an_entry_with_qa_errors_is_kept_as_a_draft_unless_overridden(db, run, sample, tmp_path):
+    unit = sample[4]  # rejected: "Bugetul crește cu 5,5% ... la 1.250.000 lei."
+    lease(db, unit)
+    data = export_work(db, [unit], "en", "po")
+    po = polib.pofile(data.decode())
+    entry = po[0]
+    entry.msgstr = "The budget grows by 6.5% to 1,250,000 lei."  # a changed number
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    path = tmp_path / "w.po"
+    path.write_text(str(po), encoding="utf-8")
+    result = run("import-work", path, user="ana")
+    assert result.exit_code == 0, result.output
+    assert (
+        "unit 5 kept as a draft, QA errors: numbers: numbers changed: 5,5 -> 6.5" in (result.output)
+        or f"unit {unit} kept as a draft, QA errors: numbers" in result.output
+    )
+    row = db["units"].get(unit)
+    assert (row["status"], row["text"]) == (
+        "rejected",
+        "The budget grows by 6.5% to 1,250,000 lei.",
+    )
+    forced = run("import-work", path, "--override", "the council's own figure", user="ana")
+    assert forced.exit_code == 0, forced.output
+    assert db["units"].get(unit)["status"] == "translated"
+    detail = db.execute(
+        "SELECT detail FROM events WHERE unit_id = ? AND action = 'import-work'", [unit]
+    ).fetchone()[0]
+    assert json.loads(detail)["override"] == "the council's own figure"

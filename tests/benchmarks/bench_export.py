@@ -3,7 +3,8 @@
     python tests/benchmarks/bench_export.py [--sizes 1000,10000] [--segments 10]
 
 1. One 100-segment article in every format: median time per export, as a ratio against a
-   raw sqlite3 read of the same rows in the same run (the target is under 50 ms each).
+   raw sqlite3 read of the same rows in the same run (the target is under 12 ms each; the
+   XLSX review sheet, built by openpyxl with QA findings, is allowed 100 ms).
 2. Every article streamed into one TMX at each size: time (ratio against a raw sqlite3
    read of all the rows) and peak Python memory (tracemalloc). Constant memory means the
    peak at 10,000 articles is about the peak at 1,000.
@@ -116,14 +117,14 @@ def single_article(fresh: bool, repeat: int) -> None:
     raw = sqlite3.connect(path)
     base = median_time(lambda: raw.execute(RAW_SQL, ["art-00000"]).fetchall(), repeat)
     print(f"\n1 article x 100 segments (median of {repeat}); raw sqlite3 read {base * 1e3:.2f} ms")
-    print(f"{'format':<8} {'ms':>8} {'x raw':>8} {'bytes':>8}  under 50 ms")
+    print(f"{'format':<8} {'ms':>8} {'x raw':>8} {'bytes':>8}  within target")
     every = ["new", "translated", "approved", "rejected", "needs_review"]
     for name in FORMATS:
         size = len(export_article(db, "art-00000", "en", name, statuses=every))
         took = median_time(
             lambda n=name: export_article(db, "art-00000", "en", n, statuses=every), repeat
         )
-        ok = "yes" if took < 0.05 else "NO"
+        ok = "yes" if took < (0.1 if name == "xlsx" else 0.012) else "NO"
         print(f"{name:<8} {took * 1e3:>8.2f} {took / base:>8.1f} {size:>8}  {ok}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
-from tool.services.glossary import add_term, import_glossary, list_terms
+from tool.services.glossary import GLOSSARY_FORMATS, add_term, import_glossary, list_terms
 from tool.services.qa import dismiss, list_checks, qa_article
 
 
@@ -52,11 +52,41 @@ def glossary_add(
 @click.option("--source-lang", default="ro", show_default=True, help="Source language.")
 @pass_state
 def glossary_import(state: DeskState, file: str, lang: str, source_lang: str) -> None:
-    """Import a CSV/TSV FILE with columns term, translation, forbidden (;-separated), note."""
+    """Import a TBX file, or a CSV/TSV FILE (comma, semicolon or tab) with columns term,
+    translation, forbidden (;-separated), note. All or nothing."""
     counts = import_glossary(
         state.db, file, target_lang=lang, source_lang=source_lang, user=state.acting_name
     )
     click.echo(f"{counts['added']} terms added, {counts['updated']} updated.")
+
+
+@glossary.command("export")
+@click.option("--lang", required=True, help="Target language, e.g. en.")
+@click.option("--source-lang", default="ro", show_default=True, help="Source language.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(GLOSSARY_FORMATS),
+    default="tbx",
+    show_default=True,
+    help="TBX-Basic, or CSV/TSV as glossary import reads it.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+@pass_state
+def glossary_export(
+    state: DeskState, lang: str, source_lang: str, fmt: str, output: str | None, force: bool
+) -> None:
+    """Export the glossary of a language pair for other tools (or another desk)."""
+    from tool.fileio import write_file
+    from tool.services.glossary import export_glossary
+
+    data = export_glossary(state.db, fmt, target_lang=lang, source_lang=source_lang)
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    write_file(output, data, force=force)
+    click.echo(f"wrote {output}")
 
 
 @glossary.command("list")

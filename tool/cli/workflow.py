@@ -10,7 +10,6 @@ import sys
 import textwrap
 from collections.abc import Iterable
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import click
@@ -33,7 +32,7 @@ from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
-from tool.services.work_files import export_work
+from tool.services.work_files import checkout_to_file
 from tool.services.workflow import save_draft, submit, unit_context, when
 
 units_option = click.option(
@@ -115,9 +114,10 @@ def unit_table(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False),
     help="Where --export writes (default: work-<lang>-<user>.<ext> here).",
 )
+@click.option("--force", is_flag=True, help="Let --export replace an existing file.")
 @json_option
 @pass_state
 def checkout(
@@ -129,6 +129,7 @@ def checkout(
     hours: float | None,
     export_format: str | None,
     output: str | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Check out units to translate: lease them to you for a few hours.
@@ -142,25 +143,35 @@ def checkout(
     ones that nobody else holds. Two translators checking out at once never get the
     same unit.
     """
-    result = checkout_units(
-        state.db,
-        state.acting_name,
-        lang,
-        article,
-        count=count,
-        unit_ids=parse_ids(unit_specs) or None,
-        hours=hours,
-    )
+    written = None
+    if export_format:  # the file is written before the leases are committed
+        work = checkout_to_file(
+            state.db,
+            state.acting_name,
+            lang,
+            article,
+            export_format,
+            output,
+            count=count,
+            unit_ids=parse_ids(unit_specs) or None,
+            hours=hours,
+            force=force,
+        )
+        result, written = work.checkout, work.path
+    else:
+        result = checkout_units(
+            state.db,
+            state.acting_name,
+            lang,
+            article,
+            count=count,
+            unit_ids=parse_ids(unit_specs) or None,
+            hours=hours,
+        )
     matches = matches_by_unit(state.db, [u["id"] for u in result.units])
     for unit in result.units:
         best = matches.get(unit["id"], [None])[0]
         unit["memory"] = {"score": best.score, "target": best.target} if best else None
-    written = None
-    if export_format and result.units:
-        data = export_work(state.db, [u["id"] for u in result.units], result.lang, export_format)
-        suffix = "po" if export_format == "po" else "xlf"
-        written = Path(output or f"work-{result.lang}-{state.acting_name}.{suffix}")
-        written.write_bytes(data)
     if as_json:
         print_json({**asdict(result), "export": str(written) if written else None})
         return

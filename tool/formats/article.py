@@ -2,21 +2,67 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tool.core.article import Article, Block, write_article
-from tool.formats.model import Document, clean_document
+from tool.formats.base import BaseFormat, Capabilities
+from tool.formats.model import Document, Entry, clean_document
 
 PUBLISHED = frozenset({"approved"})
 
 
-class ArticleFormat:
+class ArticleFormat(BaseFormat):
     """Markdown article with front matter: approved units only by default."""
 
     name = "article"
     extension = "md"
+    description = "the translated article (Markdown with front matter), approved text"
     default_statuses: frozenset[str] | None = PUBLISHED
+    capabilities = Capabilities(finished_text=True, skips_empty=True)
 
     def export(self, doc: Document) -> bytes:
+        """The translated article file."""
         return write_article(build_article(doc)).encode("utf-8")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Completeness:
+    """How much of an article a translation covers."""
+
+    article_id: str
+    title: bool  # the title is translated
+    paragraphs: int  # body paragraphs whose every pair is translated
+    total: int  # body paragraphs
+
+    @property
+    def complete(self) -> bool:
+        """True when the title and every paragraph are translated."""
+        return self.title and self.paragraphs == self.total
+
+    def describe(self, done: str = "translated") -> str:
+        """What is there: ``no translated title, 2 of 5 paragraphs translated``."""
+        counted = f"{self.paragraphs} of {self.total} paragraphs {done}"
+        return counted if self.title else f"no {done} title, {counted}"
+
+
+def completeness(doc: Document, statuses: set[str] | frozenset[str] | None) -> Completeness:
+    """Which parts of the (unfiltered) article have a translation of a status in ``statuses``."""
+
+    def translated(entry: Entry) -> bool:
+        return bool(entry.target.strip()) and (statuses is None or entry.status in statuses)
+
+    title = doc.title_entry()
+    done: dict[int, bool] = {}
+    for entry in doc.pairs:
+        if entry.paragraph is None or entry.paragraph == 0:
+            continue
+        done[entry.paragraph] = done.get(entry.paragraph, True) and translated(entry)
+    return Completeness(
+        article_id=doc.article_id,
+        title=title is not None and translated(title),
+        paragraphs=sum(done.values()),
+        total=len(done),
+    )
 
 
 def build_article(doc: Document) -> Article:

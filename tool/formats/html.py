@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from html import escape
 
 from tool.core.locale import language_name
+from tool.formats.base import BaseFormat, Capabilities
 from tool.formats.model import STATUSES, Document, Entry, clean_document
 
 STYLE = """
@@ -26,9 +27,9 @@ col.c-src,col.c-tgt{width:40%}col.c-info{width:20%}
 tbody th{background:#fafafa;color:var(--muted);font-weight:600;font-size:.85rem}
 td.info{font-size:.8rem;color:var(--muted)}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-weight:600;color:#fff;
-background:#777}
+background:#666}
 .st-approved .badge{background:#1e7d32}.st-translated .badge{background:#1565c0}
-.st-needs_review .badge{background:#b26a00}.st-rejected .badge{background:#c62828}
+.st-needs_review .badge{background:#9a5b00}.st-rejected .badge{background:#c62828}
 .st-new .badge{background:#757575}.st-target-only .badge{background:#6a1b9a}
 .empty{color:var(--muted);font-style:italic}
 .comment{display:block;margin-top:.2rem;color:#6d4c41}
@@ -58,15 +59,21 @@ def _page(title: str, lang: str, body: str) -> str:
     )
 
 
-class HtmlFormat:
+class HtmlFormat(BaseFormat):
     """Side-by-side page: every pair one row, grouped by paragraph."""
 
     name = "html"
     extension = "html"
-    default_statuses: frozenset[str] | None = None
+    description = "a self-contained side-by-side page (--all adds index.html)"
+    capabilities = Capabilities(index_page=True)
 
     def export(self, doc: Document) -> bytes:
+        """The article's page."""
         return render_page(doc).encode("utf-8")
+
+    def export_index(self, docs: list[Document], links: dict[str, str], lang: str) -> bytes:
+        """The page linking every exported article, with its progress."""
+        return render_index(docs, links, lang).encode("utf-8")
 
 
 def render_page(doc: Document) -> str:

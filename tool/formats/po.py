@@ -1,4 +1,11 @@
-"""PO files through polib: msgctxt is the segment's stable id, fuzzy marks needs_review."""
+"""PO files through polib: msgctxt is the segment's stable id; fuzzy means "not finished".
+
+What the desk tells the translator (status, people, the reviewer's comment, memory
+matches) goes into extracted comments (``#.``); translator comments (``# ``) are the
+translator's own notes, which import-work keeps as comments on the unit. Units that
+need work again (needs_review, rejected) are written ``#, fuzzy``, so msgfmt and
+pocount do not count them as translated.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,35 @@ import polib
 
 from tool.core.locale import plural_forms
 from tool.errors import InputError
+from tool.formats.base import BaseFormat, Capabilities
 from tool.formats.common import info_line, read_input
 from tool.formats.model import Document, Entry, WorkFile, WorkItem, clean_document
 
 _CHARSET = re.compile(r"charset=([A-Za-z0-9._-]+)")
 _STATUS_COMMENT = re.compile(r"^status: (\w+)")
+_MEMORY_LINE = re.compile(r"^memory \d+%: ")  # offers the desk wrote (older files: in "# ")
+FUZZY_STATUSES = frozenset({"needs_review", "rejected"})
 
 
-class PoFormat:
+class PoFormat(BaseFormat):
     """GNU gettext PO (UTF-8, no BOM; msgfmt -c clean)."""
 
     name = "po"
     extension = "po"
-    default_statuses: frozenset[str] | None = None
+    description = "GNU gettext PO (msgctxt is the segment id; fuzzy: needs work)"
+    capabilities = Capabilities(many_articles=True, reads_work=True)
 
     def export(self, doc: Document) -> bytes:
+        """One article's pairs."""
         return export_po([doc], doc.source_lang, doc.target_lang, doc.article_id)
 
+    def export_many(self, docs: list[Document], source_lang: str, target_lang: str) -> bytes:
+        """Many articles' pairs in one catalogue."""
+        project = docs[0].article_id if len(docs) == 1 else "translation-desk"
+        return export_po(docs, source_lang, target_lang, project)
+
     def read(self, source: str | bytes, label: str | None = None) -> WorkFile:
+        """A translator's PO file."""
         return read_po(source, label)
 
 
@@ -55,20 +73,21 @@ def export_po(docs: list[Document], source_lang: str, target_lang: str, project:
 
 
 def _po_entry(entry: Entry, doc: Document) -> polib.POEntry:
+    comment = (entry.comment or "").replace("\r\n", "\n").replace("\r", "\n")
     item = polib.POEntry(
         msgctxt=entry.key,
         msgid=entry.source,
         msgstr=entry.target,
         occurrences=[(doc.article_id, str(entry.paragraph))],
-        comment=info_line(entry),
-        tcomment="\n".join(
+        comment="\n".join(
             [
-                *filter(None, [(entry.comment or "").replace("\r\n", "\n").replace("\r", "\n")]),
+                info_line(entry),
+                *(f"comment: {line}" for line in comment.split("\n") if comment),
                 *(f"memory {score}%: {target}" for score, _, target in entry.matches),
             ]
         ),
     )
-    if entry.status == "needs_review":
+    if entry.status in FUZZY_STATUSES:
         item.flags.append("fuzzy")
     return item
 
@@ -93,14 +112,14 @@ def read_po(source: str | bytes, label: str | None = None) -> WorkFile:
     charset = (header_charset.group(1) if header_charset else "utf-8").lower()
     try:
         text = data.decode(charset)
-    except (UnicodeDecodeError, LookupError) as error:
-        if isinstance(error, LookupError):
-            raise InputError(f"{name}: unknown charset {charset!r} in the PO header") from None
+    except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(
             f"{name}: line {line}: bytes that are not valid {charset.upper()} "
             "(is the file in another encoding than its header says?)"
         ) from None
+    except (LookupError, UnicodeError):
+        raise InputError(f"{name}: unknown charset {charset!r} in the PO header") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_strings(text, name)
     try:
@@ -108,24 +127,36 @@ def read_po(source: str | bytes, label: str | None = None) -> WorkFile:
     except (OSError, ValueError) as error:
         raise InputError(f"{name}: malformed PO file: {error}") from None
     _check_plurals(po, name)
-    work = WorkFile("po", po.metadata.get("X-Source-Language", ""), po.metadata.get("Language", ""))
+    work = WorkFile(
+        format="po",
+        source_lang=po.metadata.get("X-Source-Language", ""),
+        target_lang=po.metadata.get("Language", ""),
+    )
     for entry in po:
         if entry.obsolete:
             continue
-        status = "needs_review" if "fuzzy" in entry.flags else None
-        if status is None and entry.comment:
-            match = _STATUS_COMMENT.match(entry.comment)
-            status = match.group(1) if match else None
+        fuzzy = "fuzzy" in entry.flags
+        match = _STATUS_COMMENT.match(entry.comment or "")
+        status = match.group(1) if match else ("needs_review" if fuzzy else None)
         work.items.append(
             WorkItem(
                 key=entry.msgctxt or "",
                 source=entry.msgid,
                 target=entry.msgstr,
                 status=status,
+                unfinished=fuzzy,
+                notes=_translator_notes(entry.tcomment or ""),
                 line=entry.linenum,
             )
         )
     return work
+
+
+def _translator_notes(tcomment: str) -> list[str]:
+    """The translator's comment as one note (memory offers older exports put there left out)."""
+    lines = [line for line in tcomment.split("\n") if not _MEMORY_LINE.match(line)]
+    note = "\n".join(lines).strip()
+    return [note] if note else []
 
 
 def _check_strings(text: str, name: str) -> None:
@@ -157,4 +188,4 @@ def _check_plurals(po: polib.POFile, name: str) -> None:
             )
 
 
-__all__ = ["PoFormat", "export_po", "read_po"]
+__all__ = ["FUZZY_STATUSES", "PoFormat", "export_po", "read_po"]

@@ -1,10 +1,17 @@
-"""XLIFF 1.2: one <file> per article, a <group> per paragraph, a <trans-unit> per pair."""
+"""XLIFF 1.2: one <file> per article, a <group> per paragraph, a <trans-unit> per pair.
+
+Reading a translator's file back, a translation is "not finished" when its unit says
+``approved="no"`` (translate-toolkit, Virtaal and Weblate mark fuzzy this way) or, with
+no ``approved`` attribute, when its target's ``state`` is other than translated,
+signed-off or final. Notes (but the desk's own) are the translator's.
+"""
 
 from __future__ import annotations
 
 from lxml import etree
 
 from tool.errors import InputError
+from tool.formats.base import BaseFormat, Capabilities
 from tool.formats.common import info_line, read_input
 from tool.formats.model import Document, Entry, WorkFile, WorkItem, clean_document
 from tool.formats.xml import local, parse_xml, plain_text
@@ -28,6 +35,7 @@ VALID_STATES = {
     "final", "needs-adaptation", "needs-l10n", "needs-review-adaptation", "needs-review-l10n",
     "needs-review-translation", "needs-translation", "new", "signed-off", "translated",
 }  # fmt: skip
+FINISHED_STATES = frozenset({"translated", "signed-off", "final"})
 CODE_TAGS = frozenset({"bpt", "ept", "ph", "it", "sub"})  # native codes, not text
 
 
@@ -35,17 +43,24 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-class XliffFormat:
+class XliffFormat(BaseFormat):
     """XLIFF 1.2 (transitional-valid; also strict-valid)."""
 
     name = "xliff"
     extension = "xlf"
-    default_statuses: frozenset[str] | None = None
+    description = "XLIFF 1.2 (one <file> per article)"
+    capabilities = Capabilities(many_articles=True, reads_work=True)
 
     def export(self, doc: Document) -> bytes:
+        """One article as XLIFF 1.2."""
         return export_xliff([doc])
 
+    def export_many(self, docs: list[Document], source_lang: str, target_lang: str) -> bytes:
+        """Many articles, one <file> each."""
+        return export_xliff(docs)
+
     def read(self, source: str | bytes, label: str | None = None) -> WorkFile:
+        """A translator's XLIFF 1.x file."""
         return read_xliff(source, label)
 
 
@@ -127,7 +142,7 @@ def work_from_xliff12(root: etree._Element, name: str) -> WorkFile:
     if len(langs) > 1:
         raise InputError(f"{name}: <file> elements disagree on languages: {sorted(langs)}")
     src, tgt = langs.pop()
-    work = WorkFile("xliff", src, tgt)
+    work = WorkFile(format="xliff", source_lang=src, target_lang=tgt)
     for unit in root.iter(f"{{{NS}}}trans-unit", f"{{{NS_11}}}trans-unit", "trans-unit"):
         key = unit.get("id")
         if not key:
@@ -137,8 +152,9 @@ def work_from_xliff12(root: etree._Element, name: str) -> WorkFile:
             raise InputError(f"{name}: line {unit.sourceline}: <trans-unit> without <source>")
         target = children.get("target")
         state = target.get("state") if target is not None else None
-        if state is not None and state not in VALID_STATES and not state.startswith("x-"):
-            raise InputError(f"{name}: line {target.sourceline}: unknown state {state!r}")
+        if target is not None and state is not None and state not in VALID_STATES:
+            if not state.startswith("x-"):
+                raise InputError(f"{name}: line {target.sourceline}: unknown state {state!r}")
         status = STATUS_OF.get(state or "") if target is not None else "new"
         if unit.get("approved") == "yes":
             status = "approved"
@@ -148,7 +164,22 @@ def work_from_xliff12(root: etree._Element, name: str) -> WorkFile:
                 source=plain_text(children["source"], CODE_TAGS),
                 target=plain_text(target, CODE_TAGS) if target is not None else "",
                 status=status,
+                unfinished=_unfinished(unit.get("approved"), state),
+                notes=[
+                    text
+                    for note in unit
+                    if local(note.tag) == "note" and note.get("from") != TOOL
+                    for text in [plain_text(note).strip()]
+                    if text
+                ],
                 line=unit.sourceline,
             )
         )
     return work
+
+
+def _unfinished(approved: str | None, state: str | None) -> bool:
+    """Does a unit say its translation is not finished? (see the module's docstring)"""
+    if approved in ("yes", "no"):
+        return approved == "no"
+    return state is not None and state not in FINISHED_STATES

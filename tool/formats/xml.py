@@ -43,10 +43,12 @@ def detect_encoding(data: bytes) -> str:
 
 def _text_bytes(data: bytes, encoding: str, name: str) -> str:
     """The document decoded, or InputError naming the first line that is not ``encoding``."""
+    unknown = InputError(f"{name}: unknown encoding {encoding!r} in the XML declaration")
     try:
-        codecs.lookup(encoding)
+        if not codecs.lookup(encoding)._is_text_encoding:  # rot13, zlib, base64...
+            raise unknown
     except LookupError:
-        raise InputError(f"{name}: unknown encoding {encoding!r} in the XML declaration") from None
+        raise unknown from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -55,6 +57,8 @@ def _text_bytes(data: bytes, encoding: str, name: str) -> str:
             f"{name}: line {line}: bytes that are not valid {encoding.upper()} "
             "(is the file in another encoding than it declares?)"
         ) from None
+    except (UnicodeError, LookupError):  # a codec that cannot decode at all (punycode...)
+        raise unknown from None
 
 
 def parse_xml(data: bytes, name: str = "<input>") -> etree._Element:
@@ -77,9 +81,15 @@ def parse_xml(data: bytes, name: str = "<input>") -> etree._Element:
         )
     try:
         root = etree.fromstring(data, safe_parser())
+    except LookupError:  # an encoding Python knows and libxml2 does not
+        raise InputError(f"{name}: unknown encoding {encoding!r} in the XML declaration") from None
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0)
         message = re.sub(r"(,? line \d+(, column \d+)?)+$", "", error.msg or str(error))
+        if message.startswith("Unsupported encoding"):
+            raise InputError(
+                f"{name}: unknown encoding {encoding!r} in the XML declaration"
+            ) from None
         raise InputError(f"{name}: line {line}: malformed XML: {message}") from None
     if root is None:
         raise InputError(f"{name}: empty XML document")

@@ -1,31 +1,49 @@
-"""Exporting articles: rows from the database -> documents -> files in any format."""
+"""Exporting articles: rows from the database -> documents -> files in any format.
+
+What a format can do is asked of the format (:mod:`tool.formats.base`): whether one file
+holds many articles, whether it streams them, whether a folder of them gets an index
+page, whether it is the finished article (whose gaps are reported). Files are written
+whole through :mod:`tool.fileio`: an export given a place (``-o``) never replaces an
+existing file unless forced; the desk's own exports/<lang>/ folder is rewritten.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
 from tool.core.locale import validate_lang
 from tool.db.connection import project_root
 from tool.errors import ConflictError, InputError, ToolError
+from tool.fileio import check_target, open_for_writing, write_file
 from tool.formats import FORMATS, file_name, get_format
-from tool.formats.delimited import export_rows
-from tool.formats.html import render_index
-from tool.formats.model import STATUSES, Document, Entry, filter_statuses, segment_key
-from tool.formats.po import export_po
-from tool.formats.tmx import TmxWriter
-from tool.formats.xliff import export_xliff
-from tool.formats.xliff2 import export_xliff2
+from tool.formats.base import (
+    Capabilities,
+    Delimited,
+    ExportOptions,
+    Format,
+    Indexed,
+    ManyArticles,
+    Streaming,
+)
+from tool.formats.model import (
+    STATUSES,
+    Document,
+    Entry,
+    filter_statuses,
+    segment_key,
+    target_only_key,
+    unit_version,
+)
 from tool.services.articles import article_pairs, get_article
 
-COMBINED = {"tmx", "xliff", "xliff2", "po", "csv", "tsv"}  # can hold many articles in one file
+AGGREGATES = ("index", "all")  # file names --all writes beside the articles' own
 
 
 @dataclass
@@ -38,7 +56,7 @@ class ExportResult:
     articles: int = 0
     entries: int = 0
     skipped: list[str] = field(default_factory=list)  # articles with nothing to publish
-    kept: list[str] = field(default_factory=list)  # finished articles not overwritten
+    partial: list[str] = field(default_factory=list)  # "budget: no title, 2 of 5 paragraphs"
 
 
 def check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
@@ -52,8 +70,23 @@ def check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
     return chosen
 
 
-def load_document(db: sqlite_utils.Database, article_id: str, lang: str) -> Document:
-    """One article in ``lang``: every pair in order, beads folded into their head."""
+def configured_format(fmt: str, options: ExportOptions | None = None) -> Format:
+    """The format called ``fmt``, configured with ``options`` (delimited formats only)."""
+    format_ = get_format(fmt)
+    if options is None or options == ExportOptions():
+        return format_
+    if not format_.capabilities.delimited:
+        raise InputError(f"--delimiter and --excel apply to csv and tsv, not {format_.name}")
+    return cast(Delimited, format_).configured(options)
+
+
+def load_document(
+    db: sqlite_utils.Database, article_id: str, lang: str, *, with_qa: bool = False
+) -> Document:
+    """One article in ``lang``: every pair in order, beads folded into their head.
+
+    ``with_qa`` adds each pair's QA findings (for review files).
+    """
     lang = validate_lang(lang)
     article = get_article(db, article_id)
     if article["lang"] == lang:
@@ -76,6 +109,8 @@ def load_document(db: sqlite_utils.Database, article_id: str, lang: str) -> Docu
     if translation and translation[1] and not translation_meta.get("translator"):
         translation_meta["translator"] = translation[1]
     entries = _fold(article_id, rows, dates)
+    if with_qa:
+        _add_findings(db, article_id, lang, entries)
     updated = max((e.updated for e in entries if e.updated), default="")
     return Document(
         article_id=article_id,
@@ -95,22 +130,20 @@ def _fold(article_id: str, rows: list[dict[str, Any]], dates: dict[int, Any]) ->
     entries: list[Entry] = []
     heads: dict[int, Entry] = {}
     paragraph = 0
+    extra = 0
     for row in rows:
         if row["target_only"]:
+            extra += 1
             entries.append(
                 Entry(
-                    "",
-                    article_id,
-                    None,
-                    None,
-                    None,
-                    paragraph,
-                    "target-only",
-                    "",
-                    row["target"],
-                    "",
+                    key=target_only_key(article_id, extra),
+                    article_id=article_id,
+                    paragraph=paragraph,
+                    kind="target-only",
+                    target=row["target"],
+                    status="",
                     target_only=True,
-                )  # fmt: skip
+                )
             )
             continue
         head = heads.get(row["joined_to"]) if row["joined_to"] else None
@@ -120,6 +153,7 @@ def _fold(article_id: str, rows: list[dict[str, Any]], dates: dict[int, Any]) ->
             continue
         paragraph = row["paragraph"]
         unit_dates = dates.get(row["unit_id"]) or {}
+        updated = unit_dates.get("updated_at") or ""
         entry = Entry(
             key=segment_key(article_id, row["segment_id"]),
             article_id=article_id,
@@ -136,8 +170,9 @@ def _fold(article_id: str, rows: list[dict[str, Any]], dates: dict[int, Any]) ->
             origin=row["origin"] or "",
             confidence=row["confidence"],
             comment=row["comment"] or "",
-            created=unit_dates.get("created") or unit_dates.get("updated_at") or "",
-            updated=unit_dates.get("updated_at") or "",
+            created=unit_dates.get("created") or updated,
+            updated=updated,
+            version=unit_version(row["unit_id"], row["status"], row["target"], updated),
         )
         if row["unit_id"] is not None:
             heads[row["unit_id"]] = entry
@@ -145,7 +180,19 @@ def _fold(article_id: str, rows: list[dict[str, Any]], dates: dict[int, Any]) ->
     return entries
 
 
-def _statuses_for(fmt: Any, statuses: set[str] | None) -> set[str] | None:
+def _add_findings(db: sqlite_utils.Database, article_id: str, lang: str, entries: list[Entry]):
+    """Attach each pair's QA findings ("error: ...") to its entry."""
+    from tool.services.qa import qa_article
+
+    found: dict[int, list[str]] = {}
+    for finding in qa_article(db, article_id, lang):
+        found.setdefault(finding.unit_id, []).append(f"{finding.severity}: {finding.message}")
+    for entry in entries:
+        if entry.unit_id is not None:
+            entry.findings = found.get(entry.unit_id, [])
+
+
+def _statuses_for(fmt: Format, statuses: set[str] | None) -> set[str] | None:
     if statuses is not None:
         return statuses
     return set(fmt.default_statuses) if fmt.default_statuses is not None else None
@@ -158,10 +205,11 @@ def export_article(
     fmt: str,
     *,
     statuses: Iterable[str] | None = None,
+    options: ExportOptions | None = None,
 ) -> bytes:
     """One article exported in format ``fmt`` (statuses default to the format's own)."""
-    format_ = get_format(fmt)
-    doc = load_document(db, article_id, lang)
+    format_ = configured_format(fmt, options)
+    doc = load_document(db, article_id, lang, with_qa=format_.capabilities.needs_qa)
     return format_.export(filter_statuses(doc, _statuses_for(format_, check_statuses(statuses))))
 
 
@@ -176,17 +224,38 @@ def article_ids(db: sqlite_utils.Database, lang: str) -> Iterator[str]:
 
 
 def iter_documents(
-    db: sqlite_utils.Database, lang: str, ids: Iterable[str], statuses: set[str] | None
+    db: sqlite_utils.Database,
+    lang: str,
+    ids: Iterable[str],
+    statuses: set[str] | None,
+    *,
+    with_qa: bool = False,
 ) -> Iterator[Document]:
     """Documents one at a time, filtered by status."""
     for article_id in ids:
-        yield filter_statuses(load_document(db, article_id, lang), statuses)
+        yield filter_statuses(load_document(db, article_id, lang, with_qa=with_qa), statuses)
 
 
-def default_folder(fmt: str, lang: str, root: Path | None = None) -> Path:
-    """exports/<lang>/ under the project (translations/<lang>/ for finished articles)."""
-    base = root or project_root()
-    return base / ("translations" if fmt == "article" else "exports") / lang
+def default_folder(lang: str, root: Path | None = None) -> Path:
+    """exports/<lang>/ under the project: where every format goes by default."""
+    return (root or project_root()) / "exports" / lang
+
+
+def _partial(
+    db: sqlite_utils.Database, lang: str, article_id: str, statuses: set[str] | None
+) -> str:
+    """``"<id>: no title, 2 of 5 paragraphs"`` when the finished article has gaps, else ''."""
+    from tool.formats.article import completeness
+
+    found = completeness(load_document(db, article_id, lang), statuses)
+    done = "approved" if statuses == {"approved"} else "translated"
+    return "" if found.complete else f"{article_id}: {found.describe(done)}"
+
+
+def _refuse_incomplete(partial: list[str], lang: str) -> None:
+    if partial:
+        article, _, what = partial[0].partition(": ")
+        raise ConflictError(f"{article} is not complete in {lang}: {what}; nothing written")
 
 
 def write_exports(
@@ -197,63 +266,89 @@ def write_exports(
     articles: Iterable[str] | None = None,
     *,
     statuses: Iterable[str] | None = None,
-    force: bool = False,
+    overwrite: bool = True,
+    options: ExportOptions | None = None,
+    require_complete: bool = False,
 ) -> ExportResult:
-    """Write one file per article into ``out_dir`` (default exports/<lang>/).
+    """Write one file per article into ``out_dir`` (default exports/<lang>/, created).
 
-    HTML also gets an index.html; TMX also gets all.tmx, every article streamed into one
-    memory file. Articles with no pair to write (``article``, ``tmx``: nothing approved,
-    by default) are skipped.
+    An index page goes with formats that have one (index.html), a streamed file of every
+    article with streaming formats (all.tmx). Articles with nothing to write (``article``,
+    ``tmx``: nothing approved, by default) are skipped. Without ``overwrite``, an existing
+    target refuses the export before anything is written.
     """
     lang = validate_lang(lang)
-    format_ = get_format(fmt)
+    format_ = configured_format(fmt, options)
+    caps = format_.capabilities
     chosen = _statuses_for(format_, check_statuses(statuses))
-    folder = Path(out_dir) if out_dir else default_folder(format_.name, lang)
+    folder = Path(out_dir) if out_dir else default_folder(lang)
     folder.mkdir(parents=True, exist_ok=True)
-    ids = articles if articles is not None else article_ids(db, lang)
+    ids: Iterable[str] = articles if articles is not None else article_ids(db, lang)
+    if not overwrite or require_complete:
+        ids = list(ids)
+    if not overwrite:
+        names = [file_name(format_, i) for i in cast(list, ids)]
+        aggregates = zip(AGGREGATES, _aggregates(caps))
+        names += [f"{a}.{format_.extension}" for a, has in aggregates if has]
+        for name in names:
+            check_target(folder / name)
     result = ExportResult(format_.name, lang)
-    docs_for_index: list[Document] = []
+    if caps.finished_text:
+        checked = ids if isinstance(ids, list) else list(ids)
+        result.partial = [p for p in (_partial(db, lang, i, chosen) for i in checked) if p]
+        if require_complete:
+            _refuse_incomplete(result.partial, lang)
+        ids = checked
+    summaries: list[Document] = []
     links: dict[str, str] = {}
-    with contextlib.ExitStack() as stack:
-        memory: TmxWriter | None = None
-        for doc in iter_documents(db, lang, ids, chosen):
-            if format_.name in ("article", "tmx") and not any(e.target for e in doc.pairs):
-                # Nothing to publish (e.g. nothing approved yet): no empty translations/ file
-                # for sync to pick up, no memory file without a single pair.
+
+    def written() -> Iterator[Document]:
+        """Write each article's own file; yield the documents written."""
+        for doc in iter_documents(db, lang, ids, chosen, with_qa=caps.needs_qa):
+            if caps.skips_empty and not any(e.target for e in doc.pairs):
+                # Nothing to publish (e.g. nothing approved yet): no file without a pair.
                 result.skipped.append(doc.article_id)
                 continue
             path = folder / file_name(format_, doc.article_id)
-            data = format_.export(doc)
-            if not force and _replaces_other_text(path, data, format_):
-                result.kept.append(str(path))
-                continue
-            _write(path, data)
+            write_file(path, format_.export(doc), force=True)
             result.files.append(str(path))
             result.articles += 1
             result.entries += len(doc.entries)
-            if format_.name == "html":
+            if caps.index_page:
                 links[doc.article_id] = path.name
-                docs_for_index.append(_summary(doc))
-            if format_.name == "tmx":
-                if memory is None:  # all.tmx, streamed alongside the per-article files
-                    out = stack.enter_context((folder / "all.tmx.part").open("wb"))
-                    memory = stack.enter_context(TmxWriter(out, doc.source_lang))
-                memory.write(doc)
-    if memory is not None:
-        (folder / "all.tmx.part").replace(folder / "all.tmx")
-        result.files.append(str(folder / "all.tmx"))
-    if format_.name == "html":
-        index = folder / "index.html"
-        _write(index, render_index(docs_for_index, links, lang).encode("utf-8"))
+                summaries.append(_summary(doc))
+            yield doc
+
+    documents = written()
+    if caps.streams:  # every article also streamed into all.<ext>, as they are written
+        first = next(documents, None)
+        if first is not None:
+            every = folder / f"all.{format_.extension}"
+            with open_for_writing(every, force=True) as out:
+                stream = cast(Streaming, format_)
+                stream.write_many(itertools.chain([first], documents), out, first.source_lang)
+            result.files.append(str(every))
+    for _ in documents:
+        pass
+    if caps.index_page:
+        index = folder / f"index.{format_.extension}"
+        write_file(index, cast(Indexed, format_).export_index(summaries, links, lang), force=True)
         result.files.append(str(index))
     return result
 
 
+def _aggregates(caps: Capabilities) -> tuple[bool, bool]:
+    """Which of index.<ext> and all.<ext> a format writes beside the articles."""
+    return caps.index_page, caps.streams
+
+
 def _summary(doc: Document) -> Document:
     """A document cut down to what the index needs, so --all does not keep every text."""
-    pairs = [Entry(e.key, e.article_id, None, None, None, e.paragraph, "", "", "", e.status)
-             for e in doc.pairs]  # fmt: skip
-    return Document(doc.article_id, doc.title, doc.source_lang, doc.target_lang, entries=pairs)
+    pairs = [
+        Entry(key=e.key, article_id=e.article_id, paragraph=e.paragraph, status=e.status)
+        for e in doc.pairs
+    ]
+    return replace(doc, meta={}, translation_meta={}, entries=pairs)
 
 
 def write_combined(
@@ -264,71 +359,47 @@ def write_combined(
     articles: Iterable[str] | None = None,
     *,
     statuses: Iterable[str] | None = None,
+    overwrite: bool = True,
+    options: ExportOptions | None = None,
 ) -> ExportResult:
-    """Write many articles into one file (tmx, xliff, xliff2, po, csv, tsv).
+    """Write many articles into one file, of a format that can hold many (tmx, po, csv...).
 
-    TMX is streamed article by article, so memory stays flat however many there are.
+    Streaming formats (TMX) are written article by article, so memory stays flat however
+    many there are. Without ``overwrite``, an existing file is refused.
     """
     lang = validate_lang(lang)
-    format_ = get_format(fmt)
-    if format_.name not in COMBINED:
+    format_ = configured_format(fmt, options)
+    if not format_.capabilities.many_articles:
         raise ToolError(f"{format_.name} writes one file per article; give -o a folder")
-    chosen = _statuses_for(format_, check_statuses(set(statuses) if statuses else None))
+    chosen = _statuses_for(format_, check_statuses(statuses))
     ids = articles if articles is not None else article_ids(db, lang)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_target(path, force=overwrite)
     result = ExportResult(format_.name, lang, [str(path)])
     docs = iter_documents(db, lang, ids, chosen)
     first = next(docs, None)
     srclang = first.source_lang if first else _any_source_lang(db, lang)
     if first is not None:
         docs = itertools.chain([first], docs)
-    if format_.name == "tmx":
-        tmp = path.with_name(path.name + ".part")
-        with tmp.open("wb") as out, TmxWriter(out, srclang) as writer:
-            for doc in docs:
-                writer.write(doc)
-                result.articles += 1
-        tmp.replace(path)
-        result.entries = writer.count
+
+    def counted() -> Iterator[Document]:
+        for doc in docs:
+            result.articles += 1
+            result.entries += len(doc.entries)
+            yield doc
+
+    if format_.capabilities.streams:
+        with open_for_writing(path, force=overwrite) as out:
+            result.entries = cast(Streaming, format_).write_many(counted(), out, srclang)
         return result
-    all_docs = list(docs)
-    result.articles = len(all_docs)
-    result.entries = sum(len(d.entries) for d in all_docs)
-    _write(path, combine(format_.name, all_docs, lang, srclang))
+    many = cast(ManyArticles, format_)
+    write_file(path, many.export_many(list(counted()), srclang, lang), force=overwrite)
     return result
-
-
-def combine(fmt: str, docs: list[Document], lang: str, srclang: str) -> bytes:
-    """Several documents in one file of a format that can hold many."""
-    if fmt == "xliff":
-        return export_xliff(docs)
-    if fmt == "xliff2":
-        return export_xliff2(docs)
-    if fmt == "po":
-        return export_po(docs, srclang, lang, "translation-desk")
-    if fmt in ("csv", "tsv"):
-        return export_rows(docs, "," if fmt == "csv" else "\t")
-    raise ToolError(f"{fmt} writes one file per article")
 
 
 def _any_source_lang(db: sqlite_utils.Database, lang: str) -> str:
     """The originals' language when there is nothing to export (for an empty file's header)."""
     row = db.execute("SELECT lang FROM articles WHERE lang != ? LIMIT 1", [lang]).fetchone()
     return row[0] if row else "ro"
-
-
-def _replaces_other_text(path: Path, data: bytes, format_: Any) -> bool:
-    """Would writing a finished article replace a different file (a translator's own)?"""
-    return format_.name == "article" and path.exists() and path.read_bytes() != data
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write a file whole: to a temporary name, then renamed over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def export(
@@ -341,33 +412,49 @@ def export(
     output: str | Path | None = None,
     statuses: Iterable[str] | None = None,
     force: bool = False,
+    require_complete: bool = False,
+    options: ExportOptions | None = None,
 ) -> ExportResult:
     """What the export command does: one article to a file, or --all to a folder or file.
 
-    A finished article (``article``) never silently replaces a different file, such as the
-    translation a translator delivered: without ``force`` it is kept and reported.
+    Without ``output``, files go to exports/<lang>/ (the desk's own folder, rewritten).
+    A file or folder given as ``output`` must be in an existing folder, and an existing
+    file there is replaced only with ``force``. The finished article (``article``
+    format) reports what it lacks (``partial``); ``require_complete`` refuses it instead.
     """
     if bool(article) == every:
         raise ToolError("give an article id or --all (not both)")
-    format_ = get_format(fmt)
+    format_ = configured_format(fmt, options)
     lang = validate_lang(lang)
+    if require_complete and not format_.capabilities.finished_text:
+        raise InputError("--require-complete applies to --format article")
+    out = Path(output) if output is not None else None
+    if out is not None and not out.is_dir() and not out.parent.is_dir():
+        raise InputError(f"cannot write {out}: folder {out.parent} does not exist")
     if every:
-        out = Path(output) if output else None
         if out is not None and out.suffix and not out.is_dir():
-            return write_combined(db, lang, format_.name, out, statuses=statuses)
-        return write_exports(db, lang, format_.name, out, statuses=statuses, force=force)
+            return write_combined(db, lang, format_.name, out, statuses=statuses,
+                                  overwrite=force, options=options)  # fmt: skip
+        return write_exports(db, lang, format_.name, out, statuses=statuses,
+                             overwrite=force or out is None, options=options,
+                             require_complete=require_complete)  # fmt: skip
     assert article is not None
-    data = export_article(db, article, lang, format_.name, statuses=statuses)
-    out = Path(output) if output else default_folder(format_.name, lang)
-    if output is None or out.is_dir():
-        out = out / file_name(format_, article)
-    if not force and _replaces_other_text(out, data, format_):
-        raise ConflictError(
-            f"{out} exists and differs from the desk's version: use --force to replace it, "
-            "or -o to write elsewhere"
-        )
-    _write(out, data)
-    return ExportResult(format_.name, lang, [str(out)], 1, 0)
+    chosen = _statuses_for(format_, check_statuses(statuses))
+    result = ExportResult(format_.name, lang)
+    if format_.capabilities.finished_text:
+        result.partial = [p for p in [_partial(db, lang, article, chosen)] if p]
+        if require_complete:
+            _refuse_incomplete(result.partial, lang)
+    target = out if out is not None else default_folder(lang)
+    if out is None or out.is_dir():
+        target = target / file_name(format_, article)
+    if out is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    data = export_article(db, article, lang, format_.name, statuses=statuses, options=options)
+    write_file(target, data, force=force or out is None)
+    result.files.append(str(target))
+    result.articles = 1
+    return result
 
 
 __all__ = [

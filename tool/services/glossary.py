@@ -6,7 +6,6 @@ finds ``negocierile`` and ``negocierilor``; multi-word terms match stem by stem.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -17,11 +16,18 @@ import sqlite_utils
 
 from tool.clock import stamp
 from tool.core.locale import base_lang
-from tool.core.normalize import normalise_text
+from tool.core.normalize import normalise_text, refuse_controls
 from tool.core.qa import TermHit
 from tool.core.stems import find_phrase, stems
 from tool.db.connection import transaction
 from tool.errors import InputError, ToolError
+from tool.formats.termbase import (
+    TermRecord,
+    read_glossary_csv,
+    read_tbx,
+    write_glossary_csv,
+    write_tbx,
+)
 from tool.services.users import REVIEWING_ROLES, require_user
 
 
@@ -55,8 +61,12 @@ def _term(row: dict[str, Any]) -> Term:
     )
 
 
-def _clean(term: str, translation: str, forbidden: Iterable[str], where: str = "") -> tuple:
-    term, translation = normalise_text(term or ""), normalise_text(translation or "")
+def _clean(
+    term: str, translation: str, forbidden: Iterable[str], where: str = ""
+) -> tuple[str, str, list[str]]:
+    """The entry normalised, or InputError (prefixed with ``where``)."""
+    term = normalise_text(refuse_controls(term or "", f"{where}term"))
+    translation = normalise_text(refuse_controls(translation or "", f"{where}translation"))
     if not term:
         raise InputError(f"{where}a glossary entry needs a term")
     if not translation:
@@ -83,32 +93,44 @@ def add_term(
     Only editors and admins may change the glossary.
     """
     term, translation, wrong = _clean(term, translation, forbidden)
+    note = refuse_controls(note or "", "note")
     with transaction(db):
         require_user(db, user, roles=REVIEWING_ROLES)
-        return _upsert(db, term, translation, wrong, note, base_lang(source_lang),
-                       base_lang(target_lang), user, stamp())  # fmt: skip
+        record = _Row(term, translation, wrong, note)
+        return _upsert(db, record, base_lang(source_lang), base_lang(target_lang), user, stamp())
 
 
-def _upsert(db, term, translation, wrong, note, source, target, user, now) -> tuple[Term, bool]:
-    row = {
+@dataclass
+class _Row:
+    term: str
+    translation: str
+    forbidden: list[str]
+    note: str
+
+
+def _upsert(
+    db: sqlite_utils.Database, record: _Row, source: str, target: str, user: str, now: str
+) -> tuple[Term, bool]:
+    row: dict[str, Any] = {
         "source_lang": source,
         "target_lang": target,
-        "term": term,
-        "translation": translation,
-        "forbidden": json.dumps(wrong, ensure_ascii=False),
-        "note": normalise_text(note or ""),
+        "term": record.term,
+        "translation": record.translation,
+        "forbidden": json.dumps(record.forbidden, ensure_ascii=False),
+        "note": normalise_text(record.note or ""),
         "created_by": user,
         "created_at": now,
     }
     existing = db.execute(
         "SELECT id FROM glossary WHERE source_lang = ? AND target_lang = ? AND term = ?",
-        [source, target, term],
+        [source, target, record.term],
     ).fetchone()
+    table = db.table("glossary")
     if existing:
-        db["glossary"].update(existing[0], row)
+        table.update(existing[0], row)
         row["id"] = existing[0]
     else:
-        row["id"] = db["glossary"].insert(row).last_pk
+        row["id"] = table.insert(row).last_pk
     return _term(row), not existing
 
 
@@ -122,106 +144,96 @@ def import_glossary(
 ) -> dict[str, int]:
     """Import a CSV/TSV (or TBX) glossary, all or nothing; counts of added and updated terms.
 
-    CSV/TSV columns: term, translation, forbidden (wrong translations separated by ``;``),
-    note. TBX: see :func:`_tbx_entries`.
+    CSV/TSV (comma, semicolon or tab, found from the header): columns term, translation,
+    forbidden (wrong translations separated by ``;``), note. TBX: the first source term
+    and the target's first term not marked deprecated or superseded; the marked ones are
+    forbidden. A TBX file with no entry in the two languages is refused, naming the
+    languages it has.
     """
     path = Path(path)
     source, target, now = base_lang(source_lang), base_lang(target_lang), stamp()
-    if path.suffix.lower() == ".tbx":
-        entries = _tbx_entries(path, source, target)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    if path.suffix.lower() == ".tbx" or data.lstrip()[:200].lstrip(b"\xef\xbb\xbf").startswith(
+        b"<"
+    ):
+        records = _tbx_records(data, str(path), source, target)
     else:
-        entries = _csv_entries(path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(f"{path}: line {line}: bytes that are not valid UTF-8") from None
+        records = read_glossary_csv(text, str(path))
+    rows = [
+        _Row(
+            *_clean(r.term, r.translation, r.forbidden, f"{path}:{r.line}: "),
+            refuse_controls(r.note, f"{path}:{r.line}: note"),
+        )  # fmt: skip
+        for r in records
+    ]
     counts = {"added": 0, "updated": 0}
     with transaction(db):
         require_user(db, user, roles=REVIEWING_ROLES)
-        for term, translation, wrong, note in entries:
-            _, new = _upsert(db, term, translation, wrong, note, source, target, user, now)
+        for row in rows:
+            _, new = _upsert(db, row, source, target, user, now)
             counts["added" if new else "updated"] += 1
     return counts
 
 
-def _csv_entries(path: Path) -> list[tuple[str, str, list[str], str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {path}: {error}") from None
-    dialect = (
-        "excel-tab" if path.suffix.lower() == ".tsv" or "\t" in text.split("\n")[0] else "excel"
-    )
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    if "term" not in columns or "translation" not in columns:
-        raise InputError(f"{path}: the first line must name the columns term and translation")
-    entries = []
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items()}
-        if not any(v.strip() for v in row.values()):
-            continue
-        wrong = [w.strip() for w in row.get("forbidden", "").split(";")]
-        entries.append((*_clean(row["term"], row["translation"], wrong, f"{path}:{line}: "),
-                        row.get("note", "")))  # fmt: skip
-    return entries
-
-
-_FORBIDDEN_STATUS = {"deprecatedterm-admn", "supersededterm-admn", "deprecated", "superseded"}
-
-
-def _tbx_entries(path: Path, source: str, target: str) -> list[tuple[str, str, list[str], str]]:
-    """Term pairs from a TBX file (TBX-Basic, v2 termEntry or v3 conceptEntry).
-
-    The target's first term not marked deprecated or superseded is the translation; the
-    marked ones are forbidden.
-    """
-    from tool.formats.xml import local, parse_xml
-
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
-    root = parse_xml(data, str(path))
-    if local(root.tag) not in ("martif", "tbx"):
-        raise InputError(f"{path}: not a TBX file (root element <{local(root.tag)}>)")
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    entries = []
-    for concept in root.iter():
-        if local(concept.tag) not in ("termEntry", "conceptEntry"):
-            continue
+def _tbx_records(data: bytes, name: str, source: str, target: str) -> list[TermRecord]:
+    """The term pairs of a TBX file in ``source`` -> ``target``, or InputError if none."""
+    records = []
+    found: set[str] = set()
+    for concept in read_tbx(data, name):
         terms: dict[str, list[tuple[str, bool]]] = {}
-        notes = []
-        for lang_set in concept.iter():
-            if local(lang_set.tag) in ("descrip", "note") and (lang_set.text or "").strip():
-                notes.append(lang_set.text.strip())
-            if local(lang_set.tag) not in ("langSet", "langSec"):
-                continue
-            code = lang_set.get(xml_lang) or lang_set.get("lang") or ""
+        for code, texts in concept.terms.items():
             try:
                 lang = base_lang(code)
             except ToolError:
                 continue
-            for node in lang_set.iter():
-                if local(node.tag) not in ("tig", "ntig", "termSec"):
-                    continue
-                term = next((e for e in node.iter() if local(e.tag) == "term"), None)
-                if term is None or not "".join(term.itertext()).strip():
-                    continue
-                status = " ".join(
-                    (e.text or "").strip().lower()
-                    for e in node.iter()
-                    if local(e.tag) == "termNote" and e.get("type") == "administrativeStatus"
-                )
-                terms.setdefault(lang, []).append(
-                    ("".join(term.itertext()), status in _FORBIDDEN_STATUS)
-                )
+            found.add(lang)
+            terms.setdefault(lang, []).extend(texts)
         sources = [t for t, bad in terms.get(source, []) if not bad]
-        targets = terms.get(target, [])
-        allowed = [t for t, bad in targets if not bad]
+        allowed = [t for t, bad in terms.get(target, []) if not bad]
         if not sources or not allowed:
             continue
-        wrong = [t for t, bad in targets if bad]
-        line = concept.sourceline or 0
-        entries.append((*_clean(sources[0], allowed[0], wrong, f"{path}:{line}: "),
-                        "; ".join(dict.fromkeys(notes))))  # fmt: skip
-    return entries
+        wrong = [t for t, bad in terms.get(target, []) if bad]
+        note = "; ".join(dict.fromkeys(concept.notes))
+        records.append(TermRecord(term=sources[0], translation=allowed[0], forbidden=wrong,
+                                  note=note, line=concept.line))  # fmt: skip
+    if not records:
+        has = ", ".join(sorted(found)) or "none"
+        raise InputError(
+            f"{name}: no entries with terms in both {source} and {target} "
+            f"(languages in the file: {has}); nothing imported"
+        )
+    return records
+
+
+GLOSSARY_FORMATS = ("csv", "tsv", "tbx")
+
+
+def export_glossary(
+    db: sqlite_utils.Database,
+    fmt: str,
+    *,
+    target_lang: str,
+    source_lang: str = "ro",
+) -> bytes:
+    """The glossary of one language pair as TBX-Basic, CSV or TSV (what import reads)."""
+    if fmt not in GLOSSARY_FORMATS:
+        raise InputError(f"unknown glossary format {fmt!r} (known: {', '.join(GLOSSARY_FORMATS)})")
+    source, target = base_lang(source_lang), base_lang(target_lang)
+    records = [
+        TermRecord(term=t.term, translation=t.translation, forbidden=t.forbidden, note=t.note)
+        for t in list_terms(db, target, source)
+    ]
+    if fmt == "tbx":
+        return write_tbx(records, source, target)
+    return write_glossary_csv(records, "\t" if fmt == "tsv" else ",")
 
 
 def list_terms(

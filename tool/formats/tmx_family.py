@@ -1,0 +1,31 @@
+"""TMX as a member of the format family: tmx.py's writer with its capabilities declared.
+
+tmx.py (the TMX writer and reader, shared with the translation memory) stays as it is;
+this class adds what :class:`tool.formats.base.Format` asks of every format.
+"""
+
+from __future__ import annotations
+
+from tool.formats.base import Capabilities
+from tool.formats.model import Document
+from tool.formats.tmx import TmxFormat
+
+
+class TmxExport(TmxFormat):
+    """TMX 1.4b: approved pairs by default, many articles streamed into one file."""
+
+    suffix = ""
+    description = "TMX 1.4b translation memory (approved pairs by default)"
+    capabilities = Capabilities(many_articles=True, streams=True, skips_empty=True)
+
+    def export_many(self, docs: list[Document], source_lang: str, target_lang: str) -> bytes:
+        """Many articles in one TMX file."""
+        import io
+
+        buffer = io.BytesIO()
+        self.write_many(docs, buffer, source_lang)
+        return buffer.getvalue()
+
+    def file_name(self, article_id: str) -> str:
+        """``<id>.tmx``."""
+        return f"{article_id}.{self.extension}"
