@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 from tool.core import align as align_module
 from tool.core import evidence
 from tool.core.align import REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
-from tool.core.evidence import number_value, sentence_features
+from tool.core.evidence import sentence_features
+from tool.core.numbers import number_value, read_numbers, separators
 from tool.errors import InputError
 
 RO = [
@@ -136,10 +138,16 @@ def test_confidence_lower_on_garbage():
         ("1.250.000,75", "ro", "1250000.75"),
         ("2016", "en", "2016"),
         ("007", "ro", "7"),
+        ("17 500", "ru", "17500"),
+        ("1\u00a0000,5", "fr", "1000.5"),
     ],
 )
 def test_numbers_read_in_their_locale(token, lang, value):
-    assert number_value(token, lang) == value
+    (number,) = read_numbers(token, lang)
+    assert number.text == token
+    assert ("value", Decimal(value)) in number.keys
+    decimal, group = separators(lang)[0]
+    assert number_value(token.replace(" ", group).replace("\u00a0", group), decimal, group) == Decimal(value)
 
 
 def test_number_and_date_features_match_across_languages():

@@ -37,11 +37,16 @@ BEAD_PRIORS: dict[tuple[int, int], float] = {
     (1, 2): 0.07,
     (1, 0): 0.04,
     (0, 1): 0.04,
-    (2, 2): 0.002,
-    (3, 1): 0.004,
-    (1, 3): 0.004,
+    (2, 2): 0.01,
+    (3, 1): 0.005,
+    (1, 3): 0.005,
+    (2, 3): 0.003,
+    (3, 2): 0.003,
+    (1, 4): 0.002,
+    (4, 1): 0.002,
 }
 KINDS = list(BEAD_PRIORS)
+MAX_SPAN = 4  # most sentences on one side of a bead
 PRIOR_COST = [-math.log(BEAD_PRIORS[k]) for k in KINDS]
 
 LENGTH_VARIANCE = 6.8  # Gale-Church's variance of target chars per source char
@@ -144,7 +149,7 @@ class _Scorer:
         """groups[d][k]: features of sentences k..k+d-1 and their total weight."""
         w = self.weights
         out: list[list[tuple[frozenset[int], float]]] = [[]]
-        for d in (1, 2, 3):
+        for d in range(1, MAX_SPAN + 1):
             row = []
             for k in range(len(feats) - d + 1):
                 union = frozenset().union(*feats[k : k + d])
@@ -158,7 +163,7 @@ class _Scorer:
         out by translators, left aside)."""
         own = [frozenset(f for f in fs if f.startswith("N:") and len(f) > 3) for fs in feats]
         out: list[list[frozenset[str]]] = [[]]
-        for d in (1, 2, 3):
+        for d in range(1, MAX_SPAN + 1):
             out.append([frozenset().union(*own[k : k + d]) for k in range(len(own) - d + 1)])
         return out
 

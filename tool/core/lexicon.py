@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import product
 
-from tool.core.evidence import fold, tokens
+from tool.core.text import fold, tokens
 from tool.errors import InputError
 
 STEM = 5
