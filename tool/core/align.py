@@ -19,10 +19,11 @@ import bisect
 import gc
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tool.core.evidence import feature_weights, sentence_features
+from tool.core.evidence import sentence_features
 from tool.errors import InputError
 
 if TYPE_CHECKING:
@@ -50,14 +51,16 @@ MAX_SPAN = 4  # most sentences on one side of a bead
 PRIOR_COST = [-math.log(BEAD_PRIORS[k]) for k in KINDS]
 
 LENGTH_VARIANCE = 6.8  # Gale-Church's variance of target chars per source char
-EVIDENCE_WEIGHT = 10.0  # reward of a bead whose sides share all their evidence
+EVIDENCE_SCALE = 0.5  # shares of one word (cognate key, skeleton) are not independent
+# Chance that a feature of a sentence shows in its translation, by kind (see evidence.py).
+# Consonant skeletons meet by chance so often that only rare ones count, and a missing one
+# costs nothing.
+TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0.5}
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
 CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
-NO_EVIDENCE = 2.0  # a pairing bead whose sides share nothing at all
-NUMBER_MISMATCH = 4.0  # a pairing bead none of whose numbers (10 and up) the other side has
 TEMPERATURE = 1.0  # softness of the forward-backward pass that yields confidences
-ANCHOR_KINDS = frozenset("NCL")  # feature kinds that can anchor the band
+ANCHOR_KINDS = frozenset("NWL")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
 BAND = 6  # initial half-width of the search band, in sentences
 MAX_ROUNDS = 6  # searches with a widened band before the best path found is kept
@@ -123,74 +126,87 @@ def _boundaries(paragraphs: list[int] | None, count: int) -> list[bool] | None:
 
 
 class _Scorer:
-    """Precomputed lengths and features; ``cost(kind, i, j)`` of a bead ending at (i, j)."""
+    """Precomputed lengths and features; ``cost(kind, i, j)`` of a bead ending at (i, j).
 
-    def __init__(self, src, tgt, source_lang, target_lang, src_par, tgt_par, lexicon) -> None:
-        self.n, self.m = len(src), len(tgt)
-        self.src_len = _prefix([len(s) + 1 for s in src])
-        self.tgt_len = _prefix([len(t) + 1 for t in tgt])
+    The evidence of a pairing bead is a log-likelihood ratio over the features found on both
+    sides of the document: a feature shared by the bead's two sides adds ``log(p / q)`` (p:
+    the chance that a feature of its kind crosses into a translation, q: the chance that a
+    random sentence has it), one on one side only adds ``log(1 - p)``. Features that never
+    show on the other side of the document say nothing and are left out. A bead with one
+    side empty has no evidence term: the prior of its kind is its whole cost.
+    """
+
+    def __init__(
+        self,
+        src_len: list[int],
+        tgt_len: list[int],
+        src_feats: list[set[str]],
+        tgt_feats: list[set[str]],
+        transfer: dict[str, float],
+        src_par: list[int] | None,
+        tgt_par: list[int] | None,
+    ) -> None:
+        self.n, self.m = len(src_len), len(tgt_len)
+        self.src_len = _prefix([x + 1 for x in src_len])
+        self.tgt_len = _prefix([x + 1 for x in tgt_len])
         total_src, total_tgt = self.src_len[-1], self.tgt_len[-1]
         self.ratio = min(2.0, max(0.5, total_tgt / total_src)) if total_src else 1.0
-        sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
-        tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
-        weights = feature_weights(sf + tf)
-        # Features as small ints: compact sets, cheap hashing, a list for their weights.
-        self.names = list(weights)
-        number = {name: k for k, name in enumerate(self.names)}
-        self.weights = [weights[name] for name in self.names]
-        self.src_groups = self._groups([{number[f] for f in fs} for fs in sf])
-        self.tgt_groups = self._groups([{number[f] for f in fs} for fs in tf])
-        self.src_numbers = self._numbers(sf)
-        self.tgt_numbers = self._numbers(tf)
+        df_src: Counter[str] = Counter(f for fs in src_feats for f in fs)
+        df_tgt: Counter[str] = Counter(f for fs in tgt_feats for f in fs)
+        shared = sorted(df_src.keys() & df_tgt.keys())
+        self.names = shared
+        number = {name: k for k, name in enumerate(shared)}
+        self.kinds = [name[0] for name in shared]
+        self.match: list[float] = []  # added when the feature is on both sides of a bead
+        self.miss: list[float] = []  # added when it is on one side only
+        for name in shared:
+            p = transfer.get(name[0], 0.3)
+            q = max(df_src[name] / self.n, df_tgt[name] / self.m)
+            miss = math.log(1.0 - p)
+            self.miss.append(miss)
+            self.match.append(max(0.0, math.log(p / q)) - 2.0 * miss)
+        self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
+        self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
+        self.src_groups = self._groups(self.src_ids)
+        self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
         self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
 
-    def _groups(self, feats: list[set[int]]) -> list[list[tuple[frozenset[int], float]]]:
-        """groups[d][k]: features of sentences k..k+d-1 and their total weight."""
-        w = self.weights
+    def _groups(self, feats: list[frozenset[int]]) -> list[list[tuple[frozenset[int], float]]]:
+        """groups[d][k]: features of sentences k..k+d-1 and the sum of their miss terms."""
+        miss = self.miss
         out: list[list[tuple[frozenset[int], float]]] = [[]]
         for d in range(1, MAX_SPAN + 1):
             row = []
             for k in range(len(feats) - d + 1):
                 union = frozenset().union(*feats[k : k + d])
-                row.append((union, sum(w[f] for f in union)))
+                row.append((union, sum(miss[f] for f in union)))
             out.append(row)
         return out
 
-    @staticmethod
-    def _numbers(feats: list[set[str]]) -> list[list[frozenset[str]]]:
-        """numbers[d][k]: the numbers of sentences k..k+d-1 (single digits, often spelled
-        out by translators, left aside)."""
-        own = [frozenset(f for f in fs if f.startswith("N:") and len(f) > 3) for fs in feats]
-        out: list[list[frozenset[str]]] = [[]]
-        for d in range(1, MAX_SPAN + 1):
-            out.append([frozenset().union(*own[k : k + d]) for k in range(len(own) - d + 1)])
-        return out
+    def evidence(self, a: frozenset[int], b: frozenset[int], miss_a: float, miss_b: float):
+        """The evidence log-likelihood ratio of two groups of features."""
+        score = miss_a + miss_b
+        common = a & b
+        if common:
+            match = self.match
+            score += sum(match[f] for f in common)
+        return score
 
     def cost(self, kind: int, i: int, j: int) -> float:
         di, dj = KINDS[kind]
         cost = PRIOR_COST[kind]
-        if di and dj:
-            ls = self.src_len[i] - self.src_len[i - di]
-            lt = self.tgt_len[j] - self.tgt_len[j - dj]
-            mean = (ls * self.ratio + lt) / 2.0
-            cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
-            a, wa = self.src_groups[di][i - di]
-            b, wb = self.tgt_groups[dj][j - dj]
-            sim = 0.0
-            if wa and wb:
-                common = a & b
-                if common:
-                    w = self.weights
-                    sim = 2.0 * sum(w[f] for f in common) / (wa + wb)
-            cost -= EVIDENCE_WEIGHT * sim
-            if not sim:
-                cost += NO_EVIDENCE
-            ns, nt = self.src_numbers[di][i - di], self.tgt_numbers[dj][j - dj]
-            if ns or nt:
-                cost += NUMBER_MISMATCH * len(ns ^ nt) / len(ns | nt)
+        if not (di and dj):
+            return cost
+        ls = self.src_len[i] - self.src_len[i - di]
+        lt = self.tgt_len[j] - self.tgt_len[j - dj]
+        mean = (ls * self.ratio + lt) / 2.0
+        cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
+        a, ma = self.src_groups[di][i - di]
+        b, mb = self.tgt_groups[dj][j - dj]
+        cost -= EVIDENCE_SCALE * self.evidence(a, b, ma, mb)
         sb = self.sb
-        if sb is not None and di and dj:
+        if sb is not None:
             cost += self._paragraph_cost(i, j)
             tb = self.tb
             cross_s = any(sb[k] for k in range(i - di + 1, i))
@@ -451,10 +467,28 @@ def _align(
     target_paragraphs: list[int] | None,
     lexicon: Lexicon | None,
 ) -> list[Bead]:
-    n, m = len(src), len(tgt)
+    sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
+    tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
     scorer = _Scorer(
-        src, tgt, source_lang, target_lang, source_paragraphs, target_paragraphs, lexicon
+        [len(s) for s in src],
+        [len(t) for t in tgt],
+        sf,
+        tf,
+        TRANSFER,
+        source_paragraphs,
+        target_paragraphs,
     )
+    path, lo, hi, costs = _best_path(scorer)
+    confidences = _posteriors(scorer, lo, hi, costs, path)
+    return [
+        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
+        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
+    ]
+
+
+def _best_path(scorer: _Scorer):
+    """The best path in a band widened where the path presses against its edge."""
+    n, m = scorer.n, scorer.m
     lo, hi = _band(scorer, BAND)
     widths = [BAND] * (n + 1)
     for round_ in range(MAX_ROUNDS):
@@ -474,8 +508,4 @@ def _align(
                 grown[k] = max(grown[k], 2 * widths[i])
         widths = grown
         lo, hi = _band_around(path, n, m, widths)
-    confidences = _posteriors(scorer, lo, hi, costs, path)
-    return [
-        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
-        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
-    ]
+    return path, lo, hi, costs
