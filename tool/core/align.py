@@ -59,7 +59,9 @@ TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
 CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
-TEMPERATURE = 1.0  # softness of the forward-backward pass that yields confidences
+TEMPERATURE = 1.5  # softness of the forward-backward pass that yields confidences
+PRIOR_STRENGTH = 100.0  # weight, in beads, of BEAD_PRIORS against a document's own kinds
+NULL_DOUBT = 0.59  # most confidence of a 1-0 / 0-1 bead and of the beads beside it
 ANCHOR_KINDS = frozenset("NWL")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
 BAND = 6  # initial half-width of the search band, in sentences
@@ -373,11 +375,44 @@ def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
     return path, costs
 
 
+def _with_document_priors(costs: list[list[float]], path: list[tuple[int, int]]):
+    """Bead costs with the priors of bead kinds re-estimated from the kinds on ``path``.
+
+    A text whose translator merged and split often makes every 1-1 bead less sure: its
+    confidences come from priors that lean towards what the document itself shows.
+    """
+    seen = Counter((i - pi, j - pj) for (pi, pj), (i, j) in zip(path, path[1:]))
+    beads = len(path) - 1
+    shift = []
+    for kind, prior in BEAD_PRIORS.items():
+        own = (seen[kind] + PRIOR_STRENGTH * prior) / (beads + PRIOR_STRENGTH)
+        shift.append(math.log(prior) - math.log(own))
+    count = len(shift)
+    return [[c + shift[k % count] for k, c in enumerate(row)] for row in costs]
+
+
+def _as_doubted(costs: list[list[float]]) -> list[list[float]]:
+    """Costs divided by ``TEMPERATURE``: the confidence doubts the model's sharpness."""
+    return [[c / TEMPERATURE for c in row] for row in costs]
+
+
+def _doubt_null_beads(path: list[tuple[int, int]], confidences: list[float]) -> None:
+    """Cap the confidence of every 1-0 / 0-1 bead, and of the beads beside it, below the
+    review threshold: a sentence left unpaired is as often one that belongs to its
+    neighbour (a split or merge) as a real omission, and a person should look."""
+    steps = list(zip(path, path[1:]))
+    null = [i == pi or j == pj for (pi, pj), (i, j) in steps]
+    for k, is_null in enumerate(null):
+        near = (k > 0 and null[k - 1]) or (k + 1 < len(null) and null[k + 1])
+        if is_null or near:
+            confidences[k] = min(confidences[k], NULL_DOUBT)
+
+
 def _posteriors(scorer: _Scorer, lo, hi, costs, path) -> list[float]:
     """Posterior probability of each bead of ``path`` (forward-backward over soft-min costs)."""
     n, m = scorer.n, scorer.m
     inf = math.inf
-    t = TEMPERATURE
+    t = 1.0
     exp, log = math.exp, math.log
     count = len(KINDS)
     kinds = list(enumerate(KINDS))
@@ -479,7 +514,9 @@ def _align(
         target_paragraphs,
     )
     path, lo, hi, costs = _best_path(scorer)
+    costs = _as_doubted(_with_document_priors(costs, path))
     confidences = _posteriors(scorer, lo, hi, costs, path)
+    _doubt_null_beads(path, confidences)
     return [
         Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
         for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
