@@ -66,6 +66,8 @@ ANCHOR_KINDS = frozenset("NWL")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
 BAND = 6  # initial half-width of the search band, in sentences
 MAX_ROUNDS = 6  # searches with a widened band before the best path found is kept
+MAX_BAND = 8 * BAND  # widest half-width a row may grow to
+SEARCH_BUDGET = 2.5  # cells searched in all rounds, in units of the first band's
 
 
 @dataclass(frozen=True)
@@ -524,25 +526,41 @@ def _align(
 
 
 def _best_path(scorer: _Scorer):
-    """The best path in a band widened where the path presses against its edge."""
+    """The best path in a band widened where the path presses against its edge.
+
+    Widening stops when the cells searched in all rounds would pass ``SEARCH_BUDGET``
+    times those of the first band (and no row is wider than ``MAX_BAND``), so the time
+    stays linear in the length of the text even where nothing anchors the path.
+    """
     n, m = scorer.n, scorer.m
     lo, hi = _band(scorer, BAND)
     widths = [BAND] * (n + 1)
-    for round_ in range(MAX_ROUNDS):
+    budget = SEARCH_BUDGET * _cells(lo, hi)
+    spent = 0
+    for _ in range(MAX_ROUNDS):
         try:
             path, costs = _search(scorer, lo, hi)
         except _Unreachable:
             lo, hi = [0] * (n + 1), [m] * (n + 1)
             path, costs = _search(scorer, lo, hi)
+        spent += _cells(lo, hi)
         touched = _touching(path, lo, hi, m)
-        if not touched or round_ == MAX_ROUNDS - 1:
+        if not touched:
             break
         # Widen the band only around the rows where the path pressed against its edge.
         grown = widths[:]
         for i in touched:
-            reach = 2 * widths[i]
-            for k in range(max(0, i - reach), min(n, i + reach) + 1):
-                grown[k] = max(grown[k], 2 * widths[i])
-        widths = grown
-        lo, hi = _band_around(path, n, m, widths)
+            wider = min(MAX_BAND, 2 * widths[i])
+            for k in range(max(0, i - wider), min(n, i + wider) + 1):
+                grown[k] = max(grown[k], wider)
+        if grown == widths:
+            break
+        new_lo, new_hi = _band_around(path, n, m, grown)
+        if spent + _cells(new_lo, new_hi) > budget:
+            break
+        widths, lo, hi = grown, new_lo, new_hi
     return path, lo, hi, costs
+
+
+def _cells(lo: list[int], hi: list[int]) -> int:
+    return sum(top - bottom + 1 for bottom, top in zip(lo, hi))
