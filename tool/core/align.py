@@ -51,18 +51,22 @@ MAX_SPAN = 4  # most sentences on one side of a bead
 PRIOR_COST = [-math.log(BEAD_PRIORS[k]) for k in KINDS]
 
 LENGTH_VARIANCE = 6.8  # Gale-Church's variance of target chars per source char
-EVIDENCE_SCALE = 0.5  # shares of one word (cognate key, skeleton) are not independent
+# Evidence counts this much: features are not independent (a word's cognate key and its
+# skeleton, a date's day, month and year), and a sum of their log-ratios overstates it.
+EVIDENCE_SCALE = 0.5
 # Chance that a feature of a sentence shows in its translation, by kind (see evidence.py).
 # Consonant skeletons meet by chance so often that only rare ones count, and a missing one
 # costs nothing.
 TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0.5}
+SHARING_DOUBT = 0.7  # sharing rate above which a pairing bead sharing nothing is doubted
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
 CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
 TEMPERATURE = 1.5  # softness of the forward-backward pass that yields confidences
 PRIOR_STRENGTH = 100.0  # weight, in beads, of BEAD_PRIORS against a document's own kinds
 NULL_DOUBT = 0.59  # most confidence of a 1-0 / 0-1 bead and of the beads beside it
-ANCHOR_KINDS = frozenset("NWL")  # feature kinds that can anchor the band
+LEXICON_SUPPORT = 500  # approved pairs at which a lexicon counts half
+ANCHOR_KINDS = frozenset("NW")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
 BAND = 6  # initial half-width of the search band, in sentences
 MAX_ROUNDS = 6  # searches with a widened band before the best path found is kept
@@ -157,24 +161,55 @@ class _Scorer:
         self.ratio = min(2.0, max(0.5, total_tgt / total_src)) if total_src else 1.0
         df_src: Counter[str] = Counter(f for fs in src_feats for f in fs)
         df_tgt: Counter[str] = Counter(f for fs in tgt_feats for f in fs)
-        shared = sorted(df_src.keys() & df_tgt.keys())
+        shared = sorted(
+            (df_src.keys() & df_tgt.keys())
+            | {f for f in df_src.keys() ^ df_tgt.keys() if _kept_by_translators(f)}
+        )
         self.names = shared
         number = {name: k for k, name in enumerate(shared)}
         self.kinds = [name[0] for name in shared]
         self.match: list[float] = []  # added when the feature is on both sides of a bead
         self.miss: list[float] = []  # added when it is on one side only
         for name in shared:
-            p = transfer.get(name[0], 0.3)
-            q = max(df_src[name] / self.n, df_tgt[name] / self.m)
-            miss = math.log(1.0 - p)
+            p = min(0.95, max(1e-4, transfer.get(name[0], 0.3)))
+            q = max(df_src[name] / self.n, df_tgt[name] / self.m, 1.0 / (self.n + self.m))
+            scale = EVIDENCE_SCALE
+            # A number nowhere on the other side of the text: its sentence was most likely
+            # left out, so pairing it costs in full.
+            one_sided = not (df_src[name] and df_tgt[name])
+            miss = (1.0 if one_sided else scale) * math.log(1.0 - p)
             self.miss.append(miss)
-            self.match.append(max(0.0, math.log(p / q)) - 2.0 * miss)
+            self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
         self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
+        self.sharing = self._sharing_rate()
         self.src_groups = self._groups(self.src_ids)
         self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
         self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
+
+    def _sharing_rate(self) -> float:
+        """How often a sentence shares a feature with the sentences near its place on the
+        other side: high where names and cognates abound (Romanian and English), low
+        across scripts. 0.0 for texts too short to tell."""
+        n, m = self.n, self.m
+        sharing = counted = 0
+        for i, feats in enumerate(self.src_ids):
+            if not feats:
+                continue
+            centre = round((i + 0.5) * m / n)
+            near = self.tgt_ids[max(0, centre - 3) : centre + 3]
+            counted += 1
+            sharing += any(feats & other for other in near)
+        if counted < 3:
+            return 0.0
+        return sharing / counted
+
+    def shares_nothing(self, i0: int, i: int, j0: int, j: int) -> bool:
+        """Whether sentences i0..i-1 and j0..j-1 have features but none in common."""
+        a = frozenset().union(*self.src_ids[i0:i])
+        b = frozenset().union(*self.tgt_ids[j0:j])
+        return bool((a or b) and not a & b)
 
     def _groups(self, feats: list[frozenset[int]]) -> list[list[tuple[frozenset[int], float]]]:
         """groups[d][k]: features of sentences k..k+d-1 and the sum of their miss terms."""
@@ -208,7 +243,7 @@ class _Scorer:
         cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
         a, ma = self.src_groups[di][i - di]
         b, mb = self.tgt_groups[dj][j - dj]
-        cost -= EVIDENCE_SCALE * self.evidence(a, b, ma, mb)
+        cost -= self.evidence(a, b, ma, mb)
         sb = self.sb
         if sb is not None:
             cost += self._paragraph_cost(i, j)
@@ -232,6 +267,18 @@ class _Scorer:
         if (tb[j] and i < self.n and sb[i + 1]) or (sb[i] and j < self.m and tb[j + 1]):
             return PARAGRAPH_PENALTY * NEAR_PARAGRAPH_SHARE
         return PARAGRAPH_PENALTY
+
+
+def _kept_by_translators(feature: str) -> bool:
+    """Months, and numbers from 10 up (smaller ones are often spelled out)."""
+    if feature[0] == "M":
+        return True
+    if feature[0] != "N":
+        return False
+    try:
+        return float(feature[2:]) >= 10
+    except ValueError:
+        return False
 
 
 def _prefix(values: list[int]) -> list[int]:
@@ -506,12 +553,15 @@ def _align(
 ) -> list[Bead]:
     sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
     tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
+    transfer = dict(TRANSFER)
+    if lexicon is not None:
+        transfer["L"] = lexicon_transfer(lexicon.pairs)
     scorer = _Scorer(
         [len(s) for s in src],
         [len(t) for t in tgt],
         sf,
         tf,
-        TRANSFER,
+        transfer,
         source_paragraphs,
         target_paragraphs,
     )
@@ -519,10 +569,21 @@ def _align(
     costs = _as_doubted(_with_document_priors(costs, path))
     confidences = _posteriors(scorer, lo, hi, costs, path)
     _doubt_null_beads(path, confidences)
+    if scorer.sharing >= SHARING_DOUBT:
+        for k, ((pi, pj), (i, j)) in enumerate(zip(path, path[1:])):
+            if i > pi and j > pj and scorer.shares_nothing(pi, i, pj, j):
+                confidences[k] = min(confidences[k], NULL_DOUBT)
     return [
         Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
         for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
     ]
+
+
+def lexicon_transfer(pairs: int) -> float:
+    """How much a learned translation counts, by the number of pairs the lexicon was
+    learned from: next to nothing from one article's approvals, ``TRANSFER["L"]`` from
+    thousands. A lexicon of a few approvals cannot make an alignment worse."""
+    return TRANSFER["L"] * pairs / (pairs + LEXICON_SUPPORT)
 
 
 def _best_path(scorer: _Scorer):
