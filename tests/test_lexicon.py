@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from tool.core.align import REVIEW_THRESHOLD, align, format_bead
+from tool.core.align import REVIEW_THRESHOLD, TRANSFER, align, format_bead, lexicon_transfer
 from tool.core.lexicon import Lexicon
 from tool.errors import InputError
 
@@ -79,19 +79,44 @@ def test_bad_json_is_an_input_error(text):
         Lexicon.from_json(text)
 
 
-def test_lexicon_fixes_a_hard_case(lexicon):
+HARD_RO = [
+    "Câinele doarme acasă.",
+    "Pisica cântă pe stradă.",
+    "Copilul aleargă în grădină.",
+    "Bunica mănâncă la școală.",
+]
+HARD_EN = [
+    "The dog sleeps at home.",
+    "The child runs in the garden.",
+    "Grandmother eats at school.",
+]
+
+
+def test_a_well_supported_lexicon_fixes_a_hard_case():
     # No numbers, names or cognates; the second sentence was left untranslated and the
     # lengths alone cannot tell which one.
-    ro = [
-        "Câinele doarme acasă.",
-        "Pisica cântă pe stradă.",
-        "Copilul aleargă în grădină.",
-        "Bunica mănâncă la școală.",
-    ]
-    en = ["The dog sleeps at home.", "The child runs in the garden.", "Grandmother eats at school."]
     expected = ["[0]:[0]", "[1]:[]", "[2]:[1]", "[3]:[2]"]
-    without = align(ro, en, "ro", "en")
-    learned = align(ro, en, "ro", "en", lexicon=lexicon)
+    lexicon = Lexicon.learn(PAIRS * 10, source_lang="ro", target_lang="en")
+    without = align(HARD_RO, HARD_EN, "ro", "en")
+    learned = align(HARD_RO, HARD_EN, "ro", "en", lexicon=lexicon)
     assert [format_bead(b) for b in without] != expected
     assert [format_bead(b) for b in learned] == expected
-    assert all(b.confidence >= REVIEW_THRESHOLD for b in learned)
+    # The unpaired sentence and its neighbours go to a person.
+    assert [b.confidence < REVIEW_THRESHOLD for b in learned] == [True, True, True, False]
+
+
+def test_a_lexicon_from_few_pairs_barely_counts():
+    assert (
+        lexicon_transfer(20) < 0.1 * TRANSFER["L"] < 0.9 * TRANSFER["L"] < lexicon_transfer(10_000)
+    )
+    few = Lexicon.learn(PAIRS[:20], source_lang="ro", target_lang="en")
+    assert [format_bead(b) for b in align(HARD_RO, HARD_EN, "ro", "en", lexicon=few)] == [
+        format_bead(b) for b in align(HARD_RO, HARD_EN, "ro", "en")
+    ]
+
+
+def test_translations_seen_in_few_pairs_score_less(lexicon):
+    once = Lexicon.learn(PAIRS[:8] * 2, source_lang="ro", target_lang="en")
+    assert max(once.translations("câinele").values()) < max(
+        lexicon.translations("câinele").values()
+    )

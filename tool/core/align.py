@@ -270,8 +270,9 @@ class _Scorer:
 
 
 def _kept_by_translators(feature: str) -> bool:
-    """Months, and numbers from 10 up (smaller ones are often spelled out)."""
-    if feature[0] == "M":
+    """Months, learned translations, and numbers from 10 up (smaller ones are often
+    spelled out)."""
+    if feature[0] in "ML":
         return True
     if feature[0] != "N":
         return False

@@ -317,7 +317,6 @@ _INITIAL_AFTER = re.compile(r"(?:^|[.!?:;…]\s+|[„“\"«(\[—–-]\s*)$")
 _CAPITALISED = re.compile(r"(?<![\w])([A-ZĂÂÎȘȚŞŢ][\w’'-]*)")
 
 
-
 def source_names(source: str, lang: str) -> list[str]:
     """Capitalised words and acronyms of a source that should be kept in a translation."""
     skip = set(_COMMON_CAPITALS.get(lang, "").split())
