@@ -58,10 +58,12 @@ EVIDENCE_SCALE = 0.5
 # Consonant skeletons meet by chance so often that only rare ones count, and a missing one
 # costs nothing.
 TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0.5}
+UNSHARED_SHARING = 0.85  # sharing rate from which ...
+UNSHARED_PENALTY = 3.0  # ... a pairing bead sharing nothing, with numbers, costs this
 SHARING_DOUBT = 0.7  # sharing rate above which a pairing bead sharing nothing is doubted
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
-CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
+CROSSING_PENALTY = 3.0  # each paragraph end a bead joins across on one side only
 TEMPERATURE = 1.5  # softness of the forward-backward pass that yields confidences
 PRIOR_STRENGTH = 100.0  # weight, in beads, of BEAD_PRIORS against a document's own kinds
 NULL_DOUBT = 0.59  # most confidence of a 1-0 / 0-1 bead and of the beads beside it
@@ -183,6 +185,11 @@ class _Scorer:
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
         self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
         self.sharing = self._sharing_rate()
+        self.kept = frozenset(number[f] for f in shared if _kept_by_translators(f))
+        # Where nearly every sentence shares something with its translation, a pairing
+        # whose numbers or dates disagree and that shares nothing else is most likely not
+        # one: a dropped sentence beside an added line.
+        self.unshared = UNSHARED_PENALTY if self.sharing >= UNSHARED_SHARING else 0.0
         self.src_groups = self._groups(self.src_ids)
         self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
@@ -230,6 +237,8 @@ class _Scorer:
         if common:
             match = self.match
             score += sum(match[f] for f in common)
+        elif self.unshared and (self.kept & (a | b)):
+            score -= self.unshared
         return score
 
     def cost(self, kind: int, i: int, j: int) -> float:
@@ -248,10 +257,9 @@ class _Scorer:
         if sb is not None:
             cost += self._paragraph_cost(i, j)
             tb = self.tb
-            cross_s = any(sb[k] for k in range(i - di + 1, i))
-            cross_t = any(tb[k] for k in range(j - dj + 1, j))
-            if cross_s != cross_t:
-                cost += CROSSING_PENALTY
+            cross_s = sum(sb[k] for k in range(i - di + 1, i))
+            cross_t = sum(tb[k] for k in range(j - dj + 1, j))
+            cost += CROSSING_PENALTY * abs(cross_s - cross_t)
         return cost
 
     def _paragraph_cost(self, i: int, j: int) -> float:
