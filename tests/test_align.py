@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tool.core.align import REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
+from tool.core.align import BEAD_PRIORS, REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
 from tool.core.evidence import sentence_features
 from tool.core.numbers import number_value, read_numbers, separators
 from tool.errors import InputError
@@ -343,3 +344,46 @@ def test_an_anchor_far_from_the_diagonal_still_leaves_a_path():
     assert [i for b in beads for i in b.source] == [0]
     beads = align(["casa."] * 7 + ["12."], ["12."], "ro", "en")
     assert [i for b in beads for i in b.source] == list(range(8))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=20))
+def test_beads_are_of_known_kinds_and_a_text_aligns_with_itself(src):
+    """Every bead is of a kind the aligner knows; a text aligned with itself is 1-1."""
+    beads = align(src, src, "ro", "ro")
+    assert all((len(b.source), len(b.target)) in BEAD_PRIORS for b in beads)
+    assert all(len(b.source) == len(b.target) for b in beads)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(sentence, min_size=2, max_size=20))
+def test_capitals_do_not_matter(src):
+    """Lower-cased or all-caps text gives the same alignment as the text as written."""
+    tgt = src[::2]
+    expected = pairs(align(src, tgt, "ro", "en"))
+    assert pairs(align(src, [t.lower() for t in tgt], "ro", "en")) == expected
+    assert pairs(align([s.upper() for s in src], tgt, "ro", "en")) == expected
+
+
+def test_names_and_numbers_meet_across_scripts():
+    ro = sentence_features("Plajele din Auckland au 17.500 de vizitatori pe 3 mai.", "ro")
+    ru = sentence_features("На пляжах Окленда 17 500 посетителей 3 мая.", "ru")
+    assert {"N:17500", "M:5", "N:3"} <= ro & ru
+    assert any(f.startswith("S:") for f in ro & ru)  # Auckland / Окленд: one skeleton
+
+
+def test_cli_reads_article_files(run):
+    project = Path(__file__).resolve().parents[1]
+    name = "buget-bucuresti-2026"
+    result = run(
+        "align",
+        str(project / "originals" / "ro" / f"{name}.md"),
+        str(project / "translations" / "en" / f"{name}.md"),
+        "--format",
+        "jsonl",
+    )
+    assert result.exit_code == 0, result.output
+    beads = [json.loads(line) for line in result.output.splitlines()]
+    assert beads[0]["source"] == "Consiliul General a aprobat bugetul Capitalei pe 2026"
+    assert beads[0]["target"] == "Bucharest councillors approve the capital's 2026 budget"
+    assert not any("translator:" in b["target"] or "---" in b["target"] for b in beads)

@@ -120,3 +120,52 @@ def test_translations_seen_in_few_pairs_score_less(lexicon):
     assert max(once.translations("câinele").values()) < max(
         lexicon.translations("câinele").values()
     )
+
+
+def _alignments(db, corpus, names):
+    from tool.services.translations import import_translations
+
+    results = import_translations(
+        db, [corpus / "translations" / "en" / f"{name}.md" for name in names], user="root"
+    )
+    alignments = {r.article_id: r.alignment for r in results}
+    return alignments, {r.article_id: (r.translated, r.needs_review) for r in results}
+
+
+def test_approving_one_article_leaves_the_others_aligned_as_before(tmp_path):
+    """Through the services: approvals of one article teach the lexicon little, and never
+    change how the other articles align."""
+    import shutil
+    from pathlib import Path
+
+    from tool.db.connection import open_database
+    from tool.services.importer import import_originals
+    from tool.services.lexicon_store import load_lexicon
+    from tool.services.review import approve_article
+    from tool.services.users import add_user
+
+    project = Path(__file__).resolve().parents[1]
+    corpus = tmp_path / "corpus"
+    for folder in ("originals", "translations"):
+        shutil.copytree(project / folder, corpus / folder)
+    names = sorted(p.stem for p in (corpus / "originals" / "ro").glob("*.md"))
+    approved, others = names[0], names[1:]
+
+    def desk(name: str):
+        db = open_database(tmp_path / f"{name}.db")
+        add_user(db, "root", "admin", by="root")
+        add_user(db, "ed", "editor", ["en"], by="root")
+        import_originals(db, [corpus / "originals" / "ro" / f"{n}.md" for n in names], user="root")
+        return db
+
+    fresh = desk("fresh")
+    before, before_counts = _alignments(fresh, corpus, others)
+    learning = desk("learning")
+    _alignments(learning, corpus, [approved])
+    assert approve_article(learning, approved, "en", "ed").approved
+    lexicon = load_lexicon(learning, "ro", "en")
+    assert lexicon is not None and len(lexicon) > 0
+    after, after_counts = _alignments(learning, corpus, others)
+    assert after == before
+    for name in others:  # no more beads sent to review than before
+        assert after_counts[name][1] <= before_counts[name][1]

@@ -184,8 +184,16 @@ class _Scorer:
             self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
         self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
+        # Features that barely count (a lexicon of a few approvals) take no part in the
+        # rules about sharing nothing below.
+        weak = frozenset(k for k, name in enumerate(shared) if transfer.get(name[0], 0.3) < 0.05)
+        self.weak = weak
+        self.src_strong = [ids - weak for ids in self.src_ids]
+        self.tgt_strong = [ids - weak for ids in self.tgt_ids]
         self.sharing = self._sharing_rate()
-        self.kept = frozenset(number[f] for f in shared if _kept_by_translators(f))
+        self.kept = frozenset(
+            k for k, name in enumerate(shared) if _kept_by_translators(name) and k not in weak
+        )
         # Where nearly every sentence shares something with its translation, a pairing
         # whose numbers or dates disagree and that shares nothing else is most likely not
         # one: a dropped sentence beside an added line.
@@ -201,11 +209,11 @@ class _Scorer:
         across scripts. 0.0 for texts too short to tell."""
         n, m = self.n, self.m
         sharing = counted = 0
-        for i, feats in enumerate(self.src_ids):
+        for i, feats in enumerate(self.src_strong):
             if not feats:
                 continue
             centre = round((i + 0.5) * m / n)
-            near = self.tgt_ids[max(0, centre - 3) : centre + 3]
+            near = self.tgt_strong[max(0, centre - 3) : centre + 3]
             counted += 1
             sharing += any(feats & other for other in near)
         if counted < 3:
@@ -214,8 +222,8 @@ class _Scorer:
 
     def shares_nothing(self, i0: int, i: int, j0: int, j: int) -> bool:
         """Whether sentences i0..i-1 and j0..j-1 have features but none in common."""
-        a = frozenset().union(*self.src_ids[i0:i])
-        b = frozenset().union(*self.tgt_ids[j0:j])
+        a = frozenset().union(*self.src_strong[i0:i])
+        b = frozenset().union(*self.tgt_strong[j0:j])
         return bool((a or b) and not a & b)
 
     def _groups(self, feats: list[frozenset[int]]) -> list[list[tuple[frozenset[int], float]]]:
@@ -237,7 +245,7 @@ class _Scorer:
         if common:
             match = self.match
             score += sum(match[f] for f in common)
-        elif self.unshared and (self.kept & (a | b)):
+        if self.unshared and not (common - self.weak) and self.kept & (a | b):
             score -= self.unshared
         return score
 
