@@ -6,17 +6,13 @@ is ``17500``; ``19 iunie``, ``19.06.2016`` and ``June 19`` share ``N:19`` and ``
 month and weekday names, words reduced to cognate keys after transliteration (so
 ``guvernul`` meets ``government``, ``Окленд`` meets ``Auckland``), question and exclamation
 marks, quotes and brackets, and, with a lexicon, learned word translations. Capitals are not
-needed: a lower-cased or all-caps text gives the same word keys. Features are weighted by
-kind and by how rare they are in the document; the aligner scores two groups of sentences by
-the weighted Dice coefficient of their features.
+needed: a lower-cased or all-caps text gives the same word keys. The aligner weighs them
+by kind and by how rare they are in the document (see ``tool.core.align``).
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -26,11 +22,9 @@ from tool.core.text import fold, latin, tokens
 if TYPE_CHECKING:
     from tool.core.lexicon import Lexicon
 
-# Base weight of each kind of feature (the first letter of the feature):
-# N number, M month, D weekday, W cognate key, S consonant skeleton, P punctuation,
-# L learned translation.
-KIND_WEIGHTS = {"N": 3.0, "M": 2.5, "D": 2.0, "W": 1.0, "S": 0.5, "P": 1.0, "L": 2.0}
-
+# Kinds of feature (the first letter of the feature): N number, M month, D weekday, W cognate
+# key, S consonant skeleton, P punctuation, L learned translation. How much each counts is
+# the aligner's business (``tool.core.align.TRANSFER``).
 _QUOTES = frozenset('„“”"«»‘')
 _DIGRAPHS = (("ph", "f"), ("th", "t"), ("ch", "k"), ("sch", "s"), ("ck", "k"), ("qu", "k"))
 _LETTERS = str.maketrans({"c": "k", "q": "k", "w": "v", "y": "i", "j": "i", "z": "s", "x": "s"})
@@ -122,15 +116,3 @@ def sentence_features(
     if "(" in text:
         feats.add("P:(")
     return feats
-
-
-def feature_weights(groups: Iterable[set[str]]) -> dict[str, float]:
-    """Weight of every feature: its kind's weight times its rarity in the document."""
-    df: Counter[str] = Counter()
-    count = 0
-    for feats in groups:
-        df.update(feats)
-        count += 1
-    return {
-        f: KIND_WEIGHTS.get(f[0], 1.0) * math.log(1.0 + count / (2.0 * d)) for f, d in df.items()
-    }
