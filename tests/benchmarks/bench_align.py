@@ -192,7 +192,7 @@ def raw_pipeline(folder: Path, scorer: ModuleType, oracle: bool = False) -> dict
             Path(out, f"{doc}.pred.jsonl").write_text(
                 "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pred), encoding="utf-8"
             )
-        return scorer.score(scorer.raw_pairs(str(folder), out))
+        return scorer.score(scorer.raw_pairs(str(folder), out, True))
 
 
 def split_gold_beads(folder: Path) -> tuple[int, int]:

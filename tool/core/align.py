@@ -180,6 +180,8 @@ class _Scorer:
             # left out, so pairing it costs in full.
             one_sided = not (df_src[name] and df_tgt[name])
             miss = (1.0 if one_sided else scale) * math.log(1.0 - p)
+            if name[0] == "L":  # a word has several learned translations: one may show
+                miss = 0.0
             self.miss.append(miss)
             self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
@@ -286,9 +288,8 @@ class _Scorer:
 
 
 def _kept_by_translators(feature: str) -> bool:
-    """Months, learned translations, and numbers from 10 up (smaller ones are often
-    spelled out)."""
-    if feature[0] in "ML":
+    """Months, and numbers from 10 up (smaller ones are often spelled out)."""
+    if feature[0] == "M":
         return True
     if feature[0] != "N":
         return False
