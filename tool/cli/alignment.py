@@ -9,6 +9,7 @@ import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
 from tool.core.align import align, format_bead
+from tool.core.article import FRONT_MATTER_FENCE, parse_article, split_article
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
 from tool.errors import InputError
@@ -17,12 +18,22 @@ from tool.services.realign import realign as realign_unit
 from tool.services.translations import TranslationImportResult, import_translations
 
 
-def _read_lines(file) -> list[str]:
+def _read_text(file) -> str:
     try:
-        text = file.read()
+        return file.read()
     except UnicodeDecodeError:
         raise InputError(f"{file.name}: not valid UTF-8") from None
-    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def _read_side(file, lang: str, presegmented: bool) -> tuple[list[str], list[int] | None]:
+    """Segments and paragraph numbers of one input: an article file (front matter set
+    aside, the title a segment of its own, as ``import-translation`` reads it) or plain
+    lines."""
+    text = _read_text(file)
+    if not presegmented and text.lstrip("\ufeff").startswith(FRONT_MATTER_FENCE):
+        sentences = split_article(parse_article(text, file.name), lang)
+        return [s.text for s in sentences], [s.paragraph for s in sentences]
+    return _segments([" ".join(line.split()) for line in text.splitlines()], lang, presegmented)
 
 
 def _segments(
@@ -58,15 +69,17 @@ def _segments(
 def align_command(
     source, target, source_lang: str, target_lang: str, presegmented: bool, fmt: str
 ) -> None:
-    """Align two plain-text files sentence by sentence, without touching the database.
+    """Align two files sentence by sentence, without touching the database.
 
-    Without --presegmented every non-empty line is a paragraph that is split into
-    sentences; paragraph ends are strong anchors. Indexes in the output are 0-based
-    over the segments of each side.
+    An article file (front matter and Markdown, as in originals/ and translations/) is
+    read as an article: the front matter is set aside and the title is a segment. In a
+    plain-text file every non-empty line is a paragraph that is split into sentences;
+    with --presegmented each line is one segment. Paragraph ends are anchors. Indexes in
+    the output are 0-based over the segments of each side.
     """
     source_lang, target_lang = validate_lang(source_lang), validate_lang(target_lang)
-    src, src_par = _segments(_read_lines(source), source_lang, presegmented)
-    tgt, tgt_par = _segments(_read_lines(target), target_lang, presegmented)
+    src, src_par = _read_side(source, source_lang, presegmented)
+    tgt, tgt_par = _read_side(target, target_lang, presegmented)
     beads = align(
         src, tgt, source_lang, target_lang, source_paragraphs=src_par, target_paragraphs=tgt_par
     )

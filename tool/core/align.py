@@ -19,10 +19,11 @@ import bisect
 import gc
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tool.core.evidence import feature_weights, sentence_features
+from tool.core.evidence import sentence_features
 from tool.errors import InputError
 
 if TYPE_CHECKING:
@@ -37,25 +38,42 @@ BEAD_PRIORS: dict[tuple[int, int], float] = {
     (1, 2): 0.07,
     (1, 0): 0.04,
     (0, 1): 0.04,
-    (2, 2): 0.002,
-    (3, 1): 0.004,
-    (1, 3): 0.004,
+    (2, 2): 0.01,
+    (3, 1): 0.005,
+    (1, 3): 0.005,
+    (2, 3): 0.003,
+    (3, 2): 0.003,
+    (1, 4): 0.002,
+    (4, 1): 0.002,
 }
 KINDS = list(BEAD_PRIORS)
+MAX_SPAN = 4  # most sentences on one side of a bead
 PRIOR_COST = [-math.log(BEAD_PRIORS[k]) for k in KINDS]
 
 LENGTH_VARIANCE = 6.8  # Gale-Church's variance of target chars per source char
-EVIDENCE_WEIGHT = 10.0  # reward of a bead whose sides share all their evidence
+# Evidence counts this much: features are not independent (a word's cognate key and its
+# skeleton, a date's day, month and year), and a sum of their log-ratios overstates it.
+EVIDENCE_SCALE = 0.5
+# Chance that a feature of a sentence shows in its translation, by kind (see evidence.py).
+# Consonant skeletons meet by chance so often that only rare ones count, and a missing one
+# costs nothing.
+TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0.5}
+UNSHARED_SHARING = 0.85  # sharing rate from which ...
+UNSHARED_PENALTY = 3.0  # ... a pairing bead sharing nothing, with numbers, costs this
+SHARING_DOUBT = 0.7  # sharing rate above which a pairing bead sharing nothing is doubted
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
-CROSSING_PENALTY = 3.0  # a bead joining sentences across a paragraph end on one side only
-NO_EVIDENCE = 2.0  # a pairing bead whose sides share nothing at all
-NUMBER_MISMATCH = 4.0  # a pairing bead none of whose numbers (10 and up) the other side has
-TEMPERATURE = 1.0  # softness of the forward-backward pass that yields confidences
-ANCHOR_KINDS = frozenset("NCL")  # feature kinds that can anchor the band
+CROSSING_PENALTY = 3.0  # each paragraph end a bead joins across on one side only
+TEMPERATURE = 1.5  # softness of the forward-backward pass that yields confidences
+PRIOR_STRENGTH = 100.0  # weight, in beads, of BEAD_PRIORS against a document's own kinds
+NULL_DOUBT = 0.59  # most confidence of a 1-0 / 0-1 bead and of the beads beside it
+LEXICON_SUPPORT = 500  # approved pairs at which a lexicon counts half
+ANCHOR_KINDS = frozenset("NW")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
 BAND = 6  # initial half-width of the search band, in sentences
 MAX_ROUNDS = 6  # searches with a widened band before the best path found is kept
+MAX_BAND = 8 * BAND  # widest half-width a row may grow to
+SEARCH_BUDGET = 2.5  # cells searched in all rounds, in units of the first band's
 
 
 @dataclass(frozen=True)
@@ -118,80 +136,140 @@ def _boundaries(paragraphs: list[int] | None, count: int) -> list[bool] | None:
 
 
 class _Scorer:
-    """Precomputed lengths and features; ``cost(kind, i, j)`` of a bead ending at (i, j)."""
+    """Precomputed lengths and features; ``cost(kind, i, j)`` of a bead ending at (i, j).
 
-    def __init__(self, src, tgt, source_lang, target_lang, src_par, tgt_par, lexicon) -> None:
-        self.n, self.m = len(src), len(tgt)
-        self.src_len = _prefix([len(s) + 1 for s in src])
-        self.tgt_len = _prefix([len(t) + 1 for t in tgt])
+    The evidence of a pairing bead is a log-likelihood ratio over the features found on both
+    sides of the document: a feature shared by the bead's two sides adds ``log(p / q)`` (p:
+    the chance that a feature of its kind crosses into a translation, q: the chance that a
+    random sentence has it), one on one side only adds ``log(1 - p)``. Features that never
+    show on the other side of the document say nothing and are left out. A bead with one
+    side empty has no evidence term: the prior of its kind is its whole cost.
+    """
+
+    def __init__(
+        self,
+        src_len: list[int],
+        tgt_len: list[int],
+        src_feats: list[set[str]],
+        tgt_feats: list[set[str]],
+        transfer: dict[str, float],
+        src_par: list[int] | None,
+        tgt_par: list[int] | None,
+    ) -> None:
+        self.n, self.m = len(src_len), len(tgt_len)
+        self.src_len = _prefix([x + 1 for x in src_len])
+        self.tgt_len = _prefix([x + 1 for x in tgt_len])
         total_src, total_tgt = self.src_len[-1], self.tgt_len[-1]
         self.ratio = min(2.0, max(0.5, total_tgt / total_src)) if total_src else 1.0
-        sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
-        tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
-        weights = feature_weights(sf + tf)
-        # Features as small ints: compact sets, cheap hashing, a list for their weights.
-        self.names = list(weights)
-        number = {name: k for k, name in enumerate(self.names)}
-        self.weights = [weights[name] for name in self.names]
-        self.src_groups = self._groups([{number[f] for f in fs} for fs in sf])
-        self.tgt_groups = self._groups([{number[f] for f in fs} for fs in tf])
-        self.src_numbers = self._numbers(sf)
-        self.tgt_numbers = self._numbers(tf)
+        df_src: Counter[str] = Counter(f for fs in src_feats for f in fs)
+        df_tgt: Counter[str] = Counter(f for fs in tgt_feats for f in fs)
+        shared = sorted(
+            (df_src.keys() & df_tgt.keys())
+            | {f for f in df_src.keys() ^ df_tgt.keys() if _kept_by_translators(f)}
+        )
+        self.names = shared
+        number = {name: k for k, name in enumerate(shared)}
+        self.kinds = [name[0] for name in shared]
+        self.match: list[float] = []  # added when the feature is on both sides of a bead
+        self.miss: list[float] = []  # added when it is on one side only
+        for name in shared:
+            p = min(0.95, max(1e-4, transfer.get(name[0], 0.3)))
+            q = max(df_src[name] / self.n, df_tgt[name] / self.m, 1.0 / (self.n + self.m))
+            scale = EVIDENCE_SCALE
+            # A number nowhere on the other side of the text: its sentence was most likely
+            # left out, so pairing it costs in full.
+            one_sided = not (df_src[name] and df_tgt[name])
+            miss = (1.0 if one_sided else scale) * math.log(1.0 - p)
+            if name[0] == "L":  # a word has several learned translations: one may show
+                miss = 0.0
+            self.miss.append(miss)
+            self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
+        self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
+        self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
+        # Features that barely count (a lexicon of a few approvals) take no part in the
+        # rules about sharing nothing below.
+        weak = frozenset(k for k, name in enumerate(shared) if transfer.get(name[0], 0.3) < 0.05)
+        self.weak = weak
+        self.src_strong = [ids - weak for ids in self.src_ids]
+        self.tgt_strong = [ids - weak for ids in self.tgt_ids]
+        self.sharing = self._sharing_rate()
+        self.kept = frozenset(
+            k for k, name in enumerate(shared) if _kept_by_translators(name) and k not in weak
+        )
+        # Where nearly every sentence shares something with its translation, a pairing
+        # whose numbers or dates disagree and that shares nothing else is most likely not
+        # one: a dropped sentence beside an added line.
+        self.unshared = UNSHARED_PENALTY if self.sharing >= UNSHARED_SHARING else 0.0
+        self.src_groups = self._groups(self.src_ids)
+        self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
         self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
 
-    def _groups(self, feats: list[set[int]]) -> list[list[tuple[frozenset[int], float]]]:
-        """groups[d][k]: features of sentences k..k+d-1 and their total weight."""
-        w = self.weights
+    def _sharing_rate(self) -> float:
+        """How often a sentence shares a feature with the sentences near its place on the
+        other side: high where names and cognates abound (Romanian and English), low
+        across scripts. 0.0 for texts too short to tell."""
+        n, m = self.n, self.m
+        sharing = counted = 0
+        for i, feats in enumerate(self.src_strong):
+            if not feats:
+                continue
+            centre = round((i + 0.5) * m / n)
+            near = self.tgt_strong[max(0, centre - 3) : centre + 3]
+            counted += 1
+            sharing += any(feats & other for other in near)
+        if counted < 3:
+            return 0.0
+        return sharing / counted
+
+    def shares_nothing(self, i0: int, i: int, j0: int, j: int) -> bool:
+        """Whether sentences i0..i-1 and j0..j-1 have features but none in common."""
+        a = frozenset().union(*self.src_strong[i0:i])
+        b = frozenset().union(*self.tgt_strong[j0:j])
+        return bool((a or b) and not a & b)
+
+    def _groups(self, feats: list[frozenset[int]]) -> list[list[tuple[frozenset[int], float]]]:
+        """groups[d][k]: features of sentences k..k+d-1 and the sum of their miss terms."""
+        miss = self.miss
         out: list[list[tuple[frozenset[int], float]]] = [[]]
-        for d in (1, 2, 3):
+        for d in range(1, MAX_SPAN + 1):
             row = []
             for k in range(len(feats) - d + 1):
                 union = frozenset().union(*feats[k : k + d])
-                row.append((union, sum(w[f] for f in union)))
+                row.append((union, sum(miss[f] for f in union)))
             out.append(row)
         return out
 
-    @staticmethod
-    def _numbers(feats: list[set[str]]) -> list[list[frozenset[str]]]:
-        """numbers[d][k]: the numbers of sentences k..k+d-1 (single digits, often spelled
-        out by translators, left aside)."""
-        own = [frozenset(f for f in fs if f.startswith("N:") and len(f) > 3) for fs in feats]
-        out: list[list[frozenset[str]]] = [[]]
-        for d in (1, 2, 3):
-            out.append([frozenset().union(*own[k : k + d]) for k in range(len(own) - d + 1)])
-        return out
+    def evidence(self, a: frozenset[int], b: frozenset[int], miss_a: float, miss_b: float):
+        """The evidence log-likelihood ratio of two groups of features."""
+        score = miss_a + miss_b
+        common = a & b
+        if common:
+            match = self.match
+            score += sum(match[f] for f in common)
+        if self.unshared and not (common - self.weak) and self.kept & (a | b):
+            score -= self.unshared
+        return score
 
     def cost(self, kind: int, i: int, j: int) -> float:
         di, dj = KINDS[kind]
         cost = PRIOR_COST[kind]
-        if di and dj:
-            ls = self.src_len[i] - self.src_len[i - di]
-            lt = self.tgt_len[j] - self.tgt_len[j - dj]
-            mean = (ls * self.ratio + lt) / 2.0
-            cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
-            a, wa = self.src_groups[di][i - di]
-            b, wb = self.tgt_groups[dj][j - dj]
-            sim = 0.0
-            if wa and wb:
-                common = a & b
-                if common:
-                    w = self.weights
-                    sim = 2.0 * sum(w[f] for f in common) / (wa + wb)
-            cost -= EVIDENCE_WEIGHT * sim
-            if not sim:
-                cost += NO_EVIDENCE
-            ns, nt = self.src_numbers[di][i - di], self.tgt_numbers[dj][j - dj]
-            if ns or nt:
-                cost += NUMBER_MISMATCH * len(ns ^ nt) / len(ns | nt)
+        if not (di and dj):
+            return cost
+        ls = self.src_len[i] - self.src_len[i - di]
+        lt = self.tgt_len[j] - self.tgt_len[j - dj]
+        mean = (ls * self.ratio + lt) / 2.0
+        cost += _length_cost((lt - ls * self.ratio) / math.sqrt(mean * LENGTH_VARIANCE))
+        a, ma = self.src_groups[di][i - di]
+        b, mb = self.tgt_groups[dj][j - dj]
+        cost -= self.evidence(a, b, ma, mb)
         sb = self.sb
-        if sb is not None and di and dj:
+        if sb is not None:
             cost += self._paragraph_cost(i, j)
             tb = self.tb
-            cross_s = any(sb[k] for k in range(i - di + 1, i))
-            cross_t = any(tb[k] for k in range(j - dj + 1, j))
-            if cross_s != cross_t:
-                cost += CROSSING_PENALTY
+            cross_s = sum(sb[k] for k in range(i - di + 1, i))
+            cross_t = sum(tb[k] for k in range(j - dj + 1, j))
+            cost += CROSSING_PENALTY * abs(cross_s - cross_t)
         return cost
 
     def _paragraph_cost(self, i: int, j: int) -> float:
@@ -207,6 +285,18 @@ class _Scorer:
         if (tb[j] and i < self.n and sb[i + 1]) or (sb[i] and j < self.m and tb[j + 1]):
             return PARAGRAPH_PENALTY * NEAR_PARAGRAPH_SHARE
         return PARAGRAPH_PENALTY
+
+
+def _kept_by_translators(feature: str) -> bool:
+    """Months, and numbers from 10 up (smaller ones are often spelled out)."""
+    if feature[0] == "M":
+        return True
+    if feature[0] != "N":
+        return False
+    try:
+        return float(feature[2:]) >= 10
+    except ValueError:
+        return False
 
 
 def _prefix(values: list[int]) -> list[int]:
@@ -352,11 +442,44 @@ def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
     return path, costs
 
 
+def _with_document_priors(costs: list[list[float]], path: list[tuple[int, int]]):
+    """Bead costs with the priors of bead kinds re-estimated from the kinds on ``path``.
+
+    A text whose translator merged and split often makes every 1-1 bead less sure: its
+    confidences come from priors that lean towards what the document itself shows.
+    """
+    seen = Counter((i - pi, j - pj) for (pi, pj), (i, j) in zip(path, path[1:]))
+    beads = len(path) - 1
+    shift = []
+    for kind, prior in BEAD_PRIORS.items():
+        own = (seen[kind] + PRIOR_STRENGTH * prior) / (beads + PRIOR_STRENGTH)
+        shift.append(math.log(prior) - math.log(own))
+    count = len(shift)
+    return [[c + shift[k % count] for k, c in enumerate(row)] for row in costs]
+
+
+def _as_doubted(costs: list[list[float]]) -> list[list[float]]:
+    """Costs divided by ``TEMPERATURE``: the confidence doubts the model's sharpness."""
+    return [[c / TEMPERATURE for c in row] for row in costs]
+
+
+def _doubt_null_beads(path: list[tuple[int, int]], confidences: list[float]) -> None:
+    """Cap the confidence of every 1-0 / 0-1 bead, and of the beads beside it, below the
+    review threshold: a sentence left unpaired is as often one that belongs to its
+    neighbour (a split or merge) as a real omission, and a person should look."""
+    steps = list(zip(path, path[1:]))
+    null = [i == pi or j == pj for (pi, pj), (i, j) in steps]
+    for k, is_null in enumerate(null):
+        near = (k > 0 and null[k - 1]) or (k + 1 < len(null) and null[k + 1])
+        if is_null or near:
+            confidences[k] = min(confidences[k], NULL_DOUBT)
+
+
 def _posteriors(scorer: _Scorer, lo, hi, costs, path) -> list[float]:
     """Posterior probability of each bead of ``path`` (forward-backward over soft-min costs)."""
     n, m = scorer.n, scorer.m
     inf = math.inf
-    t = TEMPERATURE
+    t = 1.0
     exp, log = math.exp, math.log
     count = len(KINDS)
     kinds = list(enumerate(KINDS))
@@ -446,31 +569,77 @@ def _align(
     target_paragraphs: list[int] | None,
     lexicon: Lexicon | None,
 ) -> list[Bead]:
-    n, m = len(src), len(tgt)
+    sf = [sentence_features(s, source_lang, lexicon, "source") for s in src]
+    tf = [sentence_features(t, target_lang, lexicon, "target") for t in tgt]
+    transfer = dict(TRANSFER)
+    if lexicon is not None:
+        transfer["L"] = lexicon_transfer(lexicon.pairs)
     scorer = _Scorer(
-        src, tgt, source_lang, target_lang, source_paragraphs, target_paragraphs, lexicon
+        [len(s) for s in src],
+        [len(t) for t in tgt],
+        sf,
+        tf,
+        transfer,
+        source_paragraphs,
+        target_paragraphs,
     )
+    path, lo, hi, costs = _best_path(scorer)
+    costs = _as_doubted(_with_document_priors(costs, path))
+    confidences = _posteriors(scorer, lo, hi, costs, path)
+    _doubt_null_beads(path, confidences)
+    if scorer.sharing >= SHARING_DOUBT:
+        for k, ((pi, pj), (i, j)) in enumerate(zip(path, path[1:])):
+            if i > pi and j > pj and scorer.shares_nothing(pi, i, pj, j):
+                confidences[k] = min(confidences[k], NULL_DOUBT)
+    return [
+        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
+        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
+    ]
+
+
+def lexicon_transfer(pairs: int) -> float:
+    """How much a learned translation counts, by the number of pairs the lexicon was
+    learned from: next to nothing from one article's approvals, ``TRANSFER["L"]`` from
+    thousands. A lexicon of a few approvals cannot make an alignment worse."""
+    return TRANSFER["L"] * pairs / (pairs + LEXICON_SUPPORT)
+
+
+def _best_path(scorer: _Scorer):
+    """The best path in a band widened where the path presses against its edge.
+
+    Widening stops when the cells searched in all rounds would pass ``SEARCH_BUDGET``
+    times those of the first band (and no row is wider than ``MAX_BAND``), so the time
+    stays linear in the length of the text even where nothing anchors the path.
+    """
+    n, m = scorer.n, scorer.m
     lo, hi = _band(scorer, BAND)
     widths = [BAND] * (n + 1)
-    for round_ in range(MAX_ROUNDS):
+    budget = SEARCH_BUDGET * _cells(lo, hi)
+    spent = 0
+    for _ in range(MAX_ROUNDS):
         try:
             path, costs = _search(scorer, lo, hi)
         except _Unreachable:
             lo, hi = [0] * (n + 1), [m] * (n + 1)
             path, costs = _search(scorer, lo, hi)
+        spent += _cells(lo, hi)
         touched = _touching(path, lo, hi, m)
-        if not touched or round_ == MAX_ROUNDS - 1:
+        if not touched:
             break
         # Widen the band only around the rows where the path pressed against its edge.
         grown = widths[:]
         for i in touched:
-            reach = 2 * widths[i]
-            for k in range(max(0, i - reach), min(n, i + reach) + 1):
-                grown[k] = max(grown[k], 2 * widths[i])
-        widths = grown
-        lo, hi = _band_around(path, n, m, widths)
-    confidences = _posteriors(scorer, lo, hi, costs, path)
-    return [
-        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
-        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
-    ]
+            wider = min(MAX_BAND, 2 * widths[i])
+            for k in range(max(0, i - wider), min(n, i + wider) + 1):
+                grown[k] = max(grown[k], wider)
+        if grown == widths:
+            break
+        new_lo, new_hi = _band_around(path, n, m, grown)
+        if spent + _cells(new_lo, new_hi) > budget:
+            break
+        widths, lo, hi = grown, new_lo, new_hi
+    return path, lo, hi, costs
+
+
+def _cells(lo: list[int], hi: list[int]) -> int:
+    return sum(top - bottom + 1 for bottom, top in zip(lo, hi))

@@ -1,9 +1,11 @@
 """A small bilingual lexicon learned from approved sentence pairs.
 
-Words are reduced to crude stems (lowercase, no diacritics, first letters). Association is
-the Dice coefficient of co-occurrence over the pairs, sharpened by a few IBM-1 style
-iterations; only the top few translations per source stem are kept, so the lexicon stays
-small enough to store as JSON in the database.
+Words are reduced to crude stems (folded, first letters). Association is the Dice
+coefficient of co-occurrence over the pairs, sharpened by a few IBM-1 style iterations, and
+weighed by its support: a translation seen in two pairs counts for less than one seen in
+twenty. Only the top few translations per source stem are kept, so the lexicon stays small
+enough to store as JSON in the database. The aligner also weighs the whole lexicon by the
+number of pairs it was learned from (see ``tool.core.align``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import product
 
-from tool.core.evidence import fold, tokens
+from tool.core.text import fold, tokens
 from tool.errors import InputError
 
 STEM = 5
@@ -24,6 +26,7 @@ MIN_SCORE = 0.2
 MIN_DICE = 0.1
 ITERATIONS = 4
 CANDIDATES = 4  # source stems considered per target stem in the EM
+SUPPORT_HALF = 5  # pairs at which a translation's score counts half
 MAX_PAIRS = 10_000
 
 
@@ -112,7 +115,8 @@ class Lexicon:
         }
         options: dict[str, dict[str, float]] = defaultdict(dict)
         for (a, b), p in _ibm1(sents, candidates).items():
-            options[a][b] = p
+            support = joint[(a, b)]
+            options[a][b] = p * support / (support + SUPPORT_HALF)
         table: dict[str, dict[str, float]] = {}
         for a, row in options.items():
             best = sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_K]

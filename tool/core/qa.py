@@ -10,15 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-from babel.dates import get_day_names, get_month_names
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from rapidfuzz import fuzz
 
 from tool.core.normalize import CEDILLA_LETTERS
-from tool.core.stems import contains_phrase, fold, stem
+from tool.core.numbers import (
+    NUMBER,
+    calendar_words,
+    find_dates,
+    number_value,
+    read_numbers,
+    separators,
+    written_in_words,
+)
+from tool.core.stems import contains_phrase, stem
+from tool.core.text import fold
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -221,202 +227,12 @@ def check_quotes(source: str, target: str, ctx: QAContext) -> list[Message]:
     return found
 
 
-# --- numbers and dates ----------------------------------------------------------------
-
-_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
-_MULTIPLIERS = {
-    "thousand": 3, "thousands": 3, "mii": 3, "mie": 3,
-    "million": 6, "millions": 6, "milion": 6, "milioane": 6, "mln": 6,
-    "billion": 9, "billions": 9, "miliard": 9, "miliarde": 9, "mld": 9,
-}  # fmt: skip
-NUMBER_WORDS = {
-    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
-           "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12},
-    "ro": {"unu": 1, "una": 1, "un": 1, "o": 1, "doi": 2, "două": 2, "doua": 2, "trei": 3,
-           "patru": 4, "cinci": 5, "șase": 6, "sase": 6, "șapte": 7, "sapte": 7, "opt": 8,
-           "nouă": 9, "noua": 9, "zece": 10, "unsprezece": 11, "doisprezece": 12,
-           "douăsprezece": 12, "primul": 1, "prima": 1, "doilea": 2, "treilea": 3},
-}  # fmt: skip
-
-
-@lru_cache(maxsize=64)
-def _months(lang: str) -> dict[str, int]:
-    """Month names of a language (folded, wide and abbreviated) -> month number."""
-    names: dict[str, int] = {}
-    try:
-        for width in ("wide", "abbreviated"):
-            for number, name in dict(get_month_names(width, locale=lang)).items():
-                names[fold(name).rstrip(".")] = number
-    except Exception:  # a language babel has no calendar data for
-        return {}
-    return names
-
-
-@lru_cache(maxsize=64)
-def _date_pattern(lang: str) -> re.Pattern[str] | None:
-    months = _months(lang)
-    if not months:
-        return None
-    alt = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-    day = r"(?P<{0}>\d{{1,2}})(?:st|nd|rd|th|-?(?:lea|a))?"
-    return re.compile(
-        rf"(?<!\d)(?:{day.format('d1')}\s+(?:of\s+)?(?P<m1>{alt})\.?(?:,?\s+(?P<y1>\d{{4}}))?"
-        rf"|(?P<m2>{alt})\.?\s+{day.format('d2')}(?:,?\s+(?P<y2>\d{{4}}))?(?!\d)"
-        rf"|(?P<m3>{alt})\.?\s+(?P<y3>\d{{4}}))(?!\w)",
-        re.IGNORECASE,
-    )
-
-
-_NUMERIC_DATE = re.compile(
-    r"(?<![\d.,])(?:(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"
-    r"|(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<yy>\d{4}))(?![\d])"
-)
-
-
-@dataclass
-class _Token:
-    text: str
-    keys: set[tuple]
-    used: bool = False
-    month: int | None = None
-
-
-def _fold_for_dates(text: str) -> str:
-    # fold() keeps the length of Romanian text (one letter, one combining mark dropped)
-    folded = fold(text)
-    return folded if len(folded) == len(text) else text.lower()
-
-
-def _dates(text: str, lang: str) -> tuple[list[_Token], str]:
-    """Dates in a text as tokens (year, month, day), and the text with them blanked out."""
-    tokens: list[_Token] = []
-
-    def blank(match: re.Match[str]) -> str:
-        return " " * len(match.group(0))
-
-    def numeric(match: re.Match[str]) -> str:
-        if match.group("y"):
-            y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
-            keys = {("date", y, m, d), ("date", None, m, d)}
-        else:
-            a, b, y = int(match["a"]), int(match["b"]), int(match["yy"])
-            keys = {("date", y, b, a), ("date", None, b, a)} if b <= 12 else set()
-            if match["sep"] == "/" and a <= 12:  # perhaps US month/day
-                keys |= {("date", y, a, b), ("date", None, a, b)}
-            if not keys:
-                return match.group(0)
-        tokens.append(_Token(match.group(0), keys))
-        return blank(match)
-
-    if not any(c.isdigit() for c in text):
-        return tokens, text
-    text = _NUMERIC_DATE.sub(numeric, text)
-    pattern = _date_pattern(lang)
-    months = _months(lang)
-    folded = _fold_for_dates(text)
-    if pattern is None or not set(re.findall(r"[^\W\d_]+", folded)) & months.keys():
-        return tokens, text
-    spans = []
-    for match in pattern.finditer(folded):
-        groups = match.groupdict()
-        month_name = (groups["m1"] or groups["m2"] or groups["m3"]).lower()
-        month = months.get(month_name.rstrip("."))
-        day = groups["d1"] or groups["d2"]
-        year = groups["y1"] or groups["y2"] or groups["y3"]
-        if month is None:
-            continue
-        d = int(day) if day else None
-        y = int(year) if year else None
-        keys = {("date", y, month, d), ("date", None, month, d)}
-        if d is None:
-            keys.add(("date", y, month, None))
-        else:  # "12 și 21 iunie" may become "June 12-21": the day alone can match
-            keys |= {("value", Decimal(d)), ("groups", (d,))}
-        tokens.append(_Token(text[match.start() : match.end()].rstrip("."), keys, month=month))
-        spans.append(match.span())
-    for start, end in reversed(spans):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return tokens, text
-
-
-def _value(number: str, decimal: str, group: str) -> Decimal | None:
-    """The number written with these separators, or None if it does not fit them."""
-    whole, _, fraction = number.partition(decimal) if decimal in number else (number, "", "")
-    if fraction and not fraction.isdigit():
-        return None
-    parts = whole.split(group) if group in whole else [whole]
-    if len(parts) > 1 and not all(len(p) == 3 and p.isdigit() for p in parts[1:]):
-        return None
-    if not all(p.isdigit() for p in parts):
-        return None
-    try:
-        return Decimal("".join(parts) + ("." + fraction if fraction else ""))
-    except InvalidOperation:
-        return None
-
-
-@lru_cache(maxsize=64)
-def _separators(lang: str) -> tuple[tuple[str, str], ...]:
-    """(decimal, group) separators: the language's own first, then the other common ones."""
-    try:
-        own = (get_decimal_symbol(lang), get_group_symbol(lang))
-    except Exception:
-        own = (".", ",")
-    return tuple(dict.fromkeys([own, (".", ","), (",", ".")]))
-
-
-_CLOCK = re.compile(r"\s*([ap])\.?m\b\.?", re.IGNORECASE)
-
-
-def _hours(number: str, after: str) -> set[tuple]:
-    """Clock keys: ``10:00``, ``10 a.m.`` and a bare ``18`` can all be the same hour."""
-    parts = (
-        [int(p) for p in re.split(r"[:.]", number)]
-        if re.fullmatch(r"\d{1,2}([:.]\d\d)?", number)
-        else []
-    )
-    if not parts or parts[0] > 24:
-        return set()
-    hour, minute = parts[0], parts[1] if len(parts) > 1 else 0
-    clock = _CLOCK.match(after)
-    if clock and hour <= 12:
-        hour = hour % 12 + (12 if clock.group(1).lower() == "p" else 0)
-    return {("time", hour, minute)}
-
-
-def _numbers(text: str, lang: str) -> list[_Token]:
-    """Dates and numbers of a text, each with every value it can stand for."""
-    tokens, rest = _dates(text, lang)
-    for match in _NUMBER.finditer(rest):
-        number = match.group(0)
-        keys: set[tuple] = {("groups", tuple(int(g) for g in re.findall(r"\d+", number)))}
-        keys |= _hours(number, rest[match.end() :])
-        after = re.match(r"\s*([^\W\d_]+)", rest[match.end() :])
-        power = _MULTIPLIERS.get(after.group(1).lower(), 0) if after else 0
-        for decimal, group in _separators(lang):
-            value = _value(number, decimal, group)
-            if value is not None:
-                keys.add(("value", value.normalize()))
-                if power:
-                    keys.add(("value", (value * Decimal(10) ** power).normalize()))
-        tokens.append(_Token(number, keys))
-    return tokens
-
-
-def _in_words(token: _Token, text: str, lang: str) -> bool:
-    """True if a small number is written out in ``text`` (``5`` as ``five``/``cinci``)."""
-    words = NUMBER_WORDS.get(lang)
-    if not words:
-        return False
-    values = {k[1] for k in token.keys if k[0] == "value"}
-    said = {words[w] for w in re.findall(r"[^\W\d_]+", text.lower()) if w in words}
-    return bool(values & {Decimal(v) for v in said})
+# --- numbers and dates (read by tool.core.numbers) ----------------------------------
 
 
 @check("numbers", "error", "a number or date missing or changed")
-def check_numbers(source: str, target: str, ctx: QAContext) -> list[Message]:
-    src, tgt = _numbers(source, ctx.src), _numbers(target, ctx.tgt)
+def checkread_numbers(source: str, target: str, ctx: QAContext) -> list[Message]:
+    src, tgt = read_numbers(source, ctx.src), read_numbers(target, ctx.tgt)
     for token in src:
         for other in tgt:
             if not other.used and token.keys & other.keys:
@@ -424,8 +240,8 @@ def check_numbers(source: str, target: str, ctx: QAContext) -> list[Message]:
                 break
     months = {t.month for t in tgt if t.month}
     moved = [t for t in src if t.used and t.month and t.month not in months]
-    missing = [t for t in src if not t.used and not _in_words(t, target, ctx.tgt)]
-    extra = [t for t in tgt if not t.used and not _in_words(t, source, ctx.src)]
+    missing = [t for t in src if not t.used and not written_in_words(t, target, ctx.tgt)]
+    extra = [t for t in tgt if not t.used and not written_in_words(t, source, ctx.src)]
     found: list[Message] = []
     if missing and extra:
         pairs = ", ".join(f"{a.text} -> {b.text}" for a, b in zip(missing, extra))
@@ -441,13 +257,13 @@ def check_numbers(source: str, target: str, ctx: QAContext) -> list[Message]:
 def check_number_format(source: str, target: str, ctx: QAContext) -> list[Message]:
     if ctx.src == ctx.tgt:
         return []
-    decimal, group = _separators(ctx.tgt)[0]
+    decimal, group = separators(ctx.tgt)[0]
     found = []
-    for match in _NUMBER.finditer(_dates(target, ctx.tgt)[1]):
+    for match in NUMBER.finditer(find_dates(target, ctx.tgt)[1]):
         number = match.group(0)
         if re.fullmatch(r"\d{1,3}[.,]\d{3}", number):
             continue  # 1.000 / 1,000: thousands in one style or decimals in the other
-        if ":" in number or "/" in number or _value(number, decimal, group) is not None:
+        if ":" in number or "/" in number or number_value(number, decimal, group) is not None:
             continue
         found.append(f"{number} is not written the {ctx.tgt} way (decimal {decimal!r})")
     return found
@@ -501,20 +317,10 @@ _INITIAL_AFTER = re.compile(r"(?:^|[.!?:;…]\s+|[„“\"«(\[—–-]\s*)$")
 _CAPITALISED = re.compile(r"(?<![\w])([A-ZĂÂÎȘȚŞŢ][\w’'-]*)")
 
 
-@lru_cache(maxsize=16)
-def _calendar_words(lang: str) -> frozenset[str]:
-    try:
-        names = dict(get_month_names("wide", locale=lang)).values()
-        days = dict(get_day_names("wide", locale=lang)).values()
-    except Exception:
-        return frozenset()
-    return frozenset(fold(n) for n in (*names, *days))
-
-
 def source_names(source: str, lang: str) -> list[str]:
     """Capitalised words and acronyms of a source that should be kept in a translation."""
     skip = set(_COMMON_CAPITALS.get(lang, "").split())
-    calendar = _calendar_words(lang)
+    calendar = calendar_words(lang)
     names = []
     for match in _CAPITALISED.finditer(source):
         word = match.group(1).rstrip("’'-")

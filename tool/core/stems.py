@@ -1,21 +1,21 @@
 """Light stemming for Romanian and English, enough to match glossary terms in running text.
 
 Romanian inflects nouns by suffix (``guvern``, ``guvernul``, ``guvernului``, ``guvernele``)
-and alternates vowels (``țară``, ``țări``), so words are folded (lower case, no diacritics)
+and alternates vowels (``țară``, ``țări``), so words are folded (``tool.core.text.fold``)
 before the longest known ending is stripped. English only loses plural and possessive
 endings and a few verb forms. Pure functions, no database.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-MIN_STEM = 3  # never strip a word below this many letters
+from tool.core.text import fold, words
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+__all__ = ["MIN_STEM", "contains_phrase", "find_phrase", "fold", "stem", "stems", "words"]
+
+MIN_STEM = 3  # never strip a word below this many letters
 
 # Folded Romanian endings: articles, plurals, genitive/dative. Longest first.
 _RO_SUFFIXES = tuple(
@@ -29,18 +29,6 @@ _RO_SUFFIXES = tuple(
         reverse=True,
     )
 )  # fmt: skip
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case without diacritics: ``Țările`` -> ``tarile``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """The words of a text, as written (numbers count as words)."""
-    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=65536)

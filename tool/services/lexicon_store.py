@@ -47,13 +47,6 @@ def _learn(db: sqlite_utils.Database, source_lang: str, target_lang: str) -> Lex
     return Lexicon.learn(pairs, source_lang=source_lang, target_lang=target_lang)
 
 
-def learn_lexicon(db: sqlite_utils.Database, source_lang: str, target_lang: str) -> Lexicon:
-    """Learn the lexicon from every approved pair and store it."""
-    lexicon = _learn(db, source_lang, target_lang)
-    store_lexicon(db, source_lang, target_lang, lexicon)
-    return lexicon
-
-
 def store_lexicon(
     db: sqlite_utils.Database, source_lang: str, target_lang: str, lexicon: Lexicon
 ) -> None:
