@@ -310,6 +310,28 @@ def test_near_duplicate_of_common_words_is_found(db, monkeypatch):
         assert found and found[0].target == target, query
 
 
+def test_near_duplicate_whose_words_and_pairs_are_all_common_is_found(db, monkeypatch):
+    """Every word and every pair of adjacent words of the query is common: the pairs are
+    counted further, and the few rarest read."""
+    from tool.services import memory
+
+    words = "de la în și a cu pe care".split()
+    fillers = [
+        (f"{first} {second} fost fost mai mai {n}.", f"F{n}")
+        for first, second in zip(words, words[1:])
+        for n in range(10)
+    ]
+    sentence = " ".join(words).capitalize() + "."
+    store_article(db, "common", [*fillers, (sentence, "The one.")])
+    sync_memory(db)
+    monkeypatch.setattr(memory, "DF_CAP", 5)
+    index = memory.MemoryIndex(db, "ro", "en")
+    query = sentence.replace(".", " au.")  # one word added
+    keys = memory.memory_index.search_keys(query, "ro", "en")
+    assert set(index._frequencies(keys).values()) == {0, 5}  # no key rarer than the cap
+    assert [m.target for m in index.search(query, minimum=75, limit=1)] == ["The one."]
+
+
 def test_index_follows_every_change_of_the_memory(db):
     from tool.db import memory_index
     from tool.services.memory import rebuild_index, withdraw_unit

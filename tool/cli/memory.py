@@ -73,8 +73,9 @@ def memory_import(
     """Add the pairs of TMX FILES to the memory (pairs already in it are skipped).
 
     Each file is checked whole before anything is added; a bad file adds nothing. A
-    large file goes in in short batches (2,000 entries each), so colleagues are not kept
-    waiting: if an import stops half-way, run it again to add the rest.
+    large file then goes in in short batches (up to 5,000 entries, each its own
+    transaction), so colleagues are not kept waiting. If an import stops half-way, run
+    it again: what is already in is skipped and the rest is added.
     """
     results = [
         import_tmx(state.db, path, source_lang=source_lang, user=state.acting_name)

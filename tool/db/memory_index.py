@@ -53,14 +53,24 @@ def _word_hash(pair: str, word: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def search_keys(text: str, source_lang: str, target_lang: str) -> list[str]:
-    """The distinct keys of a source text in a language pair: words first, then word pairs."""
+def word_and_pair_keys(
+    text: str, source_lang: str, target_lang: str
+) -> tuple[list[str], list[str]]:
+    """The distinct keys of a source text in a language pair: its words', its word pairs'."""
     pair = f"{source_lang}>{target_lang}"
     hashes = [_word_hash(pair, word) for word in index_words(text)]
-    keys = dict.fromkeys(h & _MASK for h in hashes)
-    for first, second in zip(hashes, hashes[1:]):
-        keys[((first * _MIX) ^ (second >> 1) ^ 1) & _MASK] = None
-    return [f"{key:012x}" for key in keys]
+    words = dict.fromkeys(f"{h & _MASK:012x}" for h in hashes)
+    pairs = dict.fromkeys(
+        f"{((first * _MIX) ^ (second >> 1) ^ 1) & _MASK:012x}"
+        for first, second in zip(hashes, hashes[1:])
+    )
+    return list(words), [key for key in pairs if key not in words]
+
+
+def search_keys(text: str, source_lang: str, target_lang: str) -> list[str]:
+    """The distinct keys of a source text in a language pair: words first, then word pairs."""
+    words, pairs = word_and_pair_keys(text, source_lang, target_lang)
+    return words + pairs
 
 
 def keys_text(text: str, source_lang: str, target_lang: str) -> str:
@@ -70,10 +80,12 @@ def keys_text(text: str, source_lang: str, target_lang: str) -> str:
 
 def index_entries(db: sqlite_utils.Database, entries: Iterable[EntryKey]) -> None:
     """Index memory entries just inserted (or whose source just changed)."""
-    db.conn.executemany(
-        f"INSERT INTO {TABLE}(rowid, keys) VALUES (?, ?)",
-        ((id_, keys_text(norm, src, tgt)) for id_, norm, src, tgt in entries),
-    )
+    insert_keys(db, ((id_, keys_text(norm, src, tgt)) for id_, norm, src, tgt in entries))
+
+
+def insert_keys(db: sqlite_utils.Database, keyed: Iterable[tuple[int, str]]) -> None:
+    """Index entries by keys made beforehand (:func:`keys_text`), outside the write lock."""
+    db.conn.executemany(f"INSERT INTO {TABLE}(rowid, keys) VALUES (?, ?)", keyed)
 
 
 def unindex_entries(db: sqlite_utils.Database, entries: Iterable[EntryKey]) -> None:

@@ -40,10 +40,11 @@ from tool.services.users import REVIEWING_ROLES, require_user
 CONTEXT = 101
 EXACT = 100
 CANDIDATES = 60  # fuzzy candidates scored per query
-DF_CAP = 3000  # key frequencies are counted up to this; keys this common are not read
+DF_CAP = 1000  # key frequencies are counted up to this; keys this common are not read ...
+FALLBACK_CAP = 10_000  # ... unless no key is rarer: then word pairs are counted up to this
 PROBES = 8  # the posting lists of at most this many of the query's rarest keys are read
-FALLBACK_CANDIDATES = 200  # entries holding all of the rarest keys, when every key is common
-BATCH_ROWS = 2000  # imports commit every this many entries ...
+FALLBACK_PROBES = 3
+BATCH_ROWS = 5000  # imports commit every this many entries ...
 BATCH_SECONDS = 0.5  # ... or this often, whichever comes first
 LOCK_PAUSE = 0.12  # then let others take the write lock (SQLite polls every <= 100 ms)
 
@@ -97,18 +98,20 @@ class MemoryIndex:
         self._df: dict[str, int] = {}
         self._empty: bool | None = None
 
-    def _frequencies(self, keys: list[str]) -> dict[str, int]:
-        """How many entries hold each key, counted up to DF_CAP (enough to rank rarity).
+    def _frequencies(self, keys: list[str], cap: int | None = None) -> dict[str, int]:
+        """How many entries hold each key, counted up to ``cap`` (default DF_CAP).
 
         Counting through the index costs as much as the key is common, so common keys
         stop at the cap; counts are cached for the life of this index object.
         """
+        cap = cap or DF_CAP
         for key in keys:
-            if key not in self._df:
+            known = self._df.get(key)
+            if known is None or (known >= DF_CAP and cap > DF_CAP and known < cap):
                 self._df[key] = self.db.execute(
                     f"SELECT COUNT(*) FROM (SELECT rowid FROM {memory_index.TABLE} "
                     f"WHERE {memory_index.TABLE} MATCH ? LIMIT ?)",
-                    [f'"{key}"', DF_CAP],
+                    [f'"{key}"', cap],
                 ).fetchone()[0]
         return {k: self._df[k] for k in keys}
 
@@ -136,41 +139,34 @@ class MemoryIndex:
         """Rows sharing the query's rarest words and word pairs, the most (and rarest) first.
 
         Each rare key's entries are read straight from the index and weighted by
-        1/sqrt(frequency); SQLite sums the weights. When every key is too common to read
-        (a short sentence of very common words), the entries holding all of the rarest
-        few keys at once are taken instead.
+        1/sqrt(frequency); SQLite sums the weights. When every key is in DF_CAP entries or
+        more (a short sentence of very common words), the word pairs are counted further
+        and the rarest few read.
         """
-        keys = memory_index.search_keys(norm, self.source_lang, self.target_lang)
-        frequencies = self._frequencies(keys)
+        words, pairs = memory_index.word_and_pair_keys(norm, self.source_lang, self.target_lang)
+        frequencies = self._frequencies(words + pairs)
         rare = sorted((df, k) for k, df in frequencies.items() if 0 < df < DF_CAP)[:probes]
+        if not rare and pairs:
+            frequencies = self._frequencies(pairs, FALLBACK_CAP)
+            rare = sorted((df, k) for k, df in frequencies.items() if 0 < df < FALLBACK_CAP)
+            rare = rare[:FALLBACK_PROBES]
+        if not rare:
+            return []
         table = memory_index.TABLE
-        if rare:
-            parts = " UNION ALL ".join(
-                f"SELECT rowid, ? AS w FROM {table} WHERE {table} MATCH ?" for _ in rare
+        parts = " UNION ALL ".join(
+            f"SELECT rowid, ? AS w FROM {table} WHERE {table} MATCH ?" for _ in rare
+        )
+        params: list[Any] = []
+        for df, key in rare:
+            params += [1 / math.sqrt(df), f'"{key}"']
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                f"SELECT rowid, SUM(w) AS weight FROM ({parts}) GROUP BY rowid "
+                "ORDER BY weight DESC LIMIT ?",
+                [*params, limit],
             )
-            params: list[Any] = []
-            for df, key in rare:
-                params += [1 / math.sqrt(df), f'"{key}"']
-            ids = [
-                row[0]
-                for row in self.db.execute(
-                    f"SELECT rowid, SUM(w) AS weight FROM ({parts}) GROUP BY rowid "
-                    "ORDER BY weight DESC LIMIT ?",
-                    [*params, limit],
-                )
-            ]
-        else:
-            common = [k for k, df in frequencies.items() if df][:3]
-            if not common:
-                return []
-            query = " AND ".join(f'"{k}"' for k in common)
-            ids = [
-                row[0]
-                for row in self.db.execute(
-                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                    [query, FALLBACK_CANDIDATES],
-                )
-            ]
+        ]
         marks = ",".join("?" * len(ids))
         rows = self.db.query(f"SELECT * FROM memory WHERE id IN ({marks})", ids)
         pair = (self.source_lang, self.target_lang)
@@ -351,14 +347,13 @@ def _keys(row: Mapping[str, Any], id_: int) -> memory_index.EntryKey:
 
 
 def _insert(db: sqlite_utils.Database, row: Mapping[str, Any]) -> int:
-    """Insert one memory row and index it; its id. Call it inside a transaction."""
-    columns = list(row)
+    """Insert one memory row (without indexing it); its id. Call it inside a transaction."""
+    columns = [c for c in row if c != "keys"]
     id_ = db.execute(
         f"INSERT INTO memory ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         [row[c] for c in columns],
     ).lastrowid
     assert id_ is not None
-    memory_index.index_entries(db, [_keys(row, id_)])
     return id_
 
 
@@ -381,7 +376,9 @@ def add_approved(db: sqlite_utils.Database, unit_id: int) -> int | None:
             db.table("memory").update(id_, row)
             return id_
         row["created_at"] = row["changed_at"]
-        return _insert(db, row)
+        id_ = _insert(db, row)
+        memory_index.index_entries(db, [_keys(row, id_)])
+        return id_
 
 
 def withdraw_unit(db: sqlite_utils.Database, unit_id: int) -> bool:
@@ -479,6 +476,7 @@ def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[st
                 "segtype": entry.segtype if entry.segtype in _KEPT_SEGTYPES else None,
                 "created_at": iso_date(entry.creationdate) or now,
                 "changed_at": iso_date(entry.changedate or entry.creationdate) or now,
+                "keys": memory_index.keys_text(source, wanted, lang),  # made outside the lock
             }
 
 
@@ -557,17 +555,21 @@ def _import_batch(
     """Add rows in one short transaction (at most ``batch_rows``, about BATCH_SECONDS of
     work); True if rows remain."""
     started = time.monotonic()
+    more = False
     with transaction(db):
         require_user(db, user, roles=REVIEWING_ROLES)
+        keyed: list[tuple[int, str]] = []
         for count, row in enumerate(rows, start=1):
             if _is_duplicate(db, row):
                 result.duplicates += 1
             else:
-                _insert(db, row)
-                result.added += 1
+                keyed.append((_insert(db, row), row["keys"]))
             if count >= batch_rows or time.monotonic() - started > BATCH_SECONDS:
-                return True
-    return False
+                more = True
+                break
+        memory_index.insert_keys(db, keyed)
+        result.added += len(keyed)
+    return more
 
 
 # TMX export ---------------------------------------------------------------------------
