@@ -635,3 +635,17 @@ def test_memory_export_is_valid_tmx(db, tmp_path):
         ["xmllint", "--noout", "--dtdvalid", str(dtd), str(out)], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_units_without_source_or_translation_are_skipped(db, tmp_path):
+    path = tmp_path / "m.tmx"
+    path.write_bytes(
+        tmx(
+            tu("Bună.", "Hi."),
+            '<tu><tuv xml:lang="ro"><seg>Doar sursa.</seg></tuv></tu>',
+            '<tu><tuv xml:lang="en"><seg>Only a target.</seg></tuv></tu>',
+            tu("Fără traducere.", " "),
+        )
+    )
+    result = import_tmx(db, path)
+    assert (result.added, result.duplicates, result.skipped) == (1, 0, 3)

@@ -439,10 +439,15 @@ def memory_entries(
 
 @dataclass
 class TmxImportResult:
+    """What a TMX import did."""
+
     path: str
     added: int = 0
     duplicates: int = 0  # already in the memory (same pair, same or no context)
     skipped: int = 0  # entries without the source language or without a translation
+
+
+_KEPT_SEGTYPES = frozenset(SEGTYPES) - {"sentence"}  # a sentence is the default: NULL
 
 
 def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[str, Any]]:
@@ -459,14 +464,19 @@ def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[st
             yield {}
             continue
         context = entry.context
-        for lang, text in variants.items():
-            if lang == wanted or not normalise_text(text):
+        targets = [
+            (lang, normalise_text(text)) for lang, text in variants.items() if lang != wanted
+        ]
+        if not any(text for _, text in targets):
+            yield {}  # nothing translated
+        for lang, target in targets:
+            if not target:
                 continue
             yield {
                 "source_lang": wanted,
                 "target_lang": lang,
                 "source": source,
-                "target": normalise_text(text),
+                "target": target,
                 "source_norm": source,
                 "source_hash": source_hash(source),
                 "previous": normalise_text(context) if context is not None else None,
@@ -478,9 +488,6 @@ def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[st
                 "changed_at": iso_date(entry.changedate or entry.creationdate) or now,
                 "keys": memory_index.keys_text(source, wanted, lang),  # made outside the lock
             }
-
-
-_KEPT_SEGTYPES = frozenset(SEGTYPES) - {"sentence"}  # a sentence is the default: NULL
 
 
 def _refuse_controls(entry: TmxEntry, where: str) -> None:
@@ -577,6 +584,8 @@ def _import_batch(
 
 @dataclass
 class TmxExportResult:
+    """What a memory export wrote, and the entries it left out."""
+
     path: str
     written: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # entries XML cannot hold
