@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
-from tool.formats.tmx import parse_locales
 from tool.services.analysis import analyse as analyse_job
 from tool.services.memory import (
     export_tmx,
@@ -111,6 +110,8 @@ def memory_export(
     force: bool,
 ) -> None:
     """Write the memory as a TMX 1.4b FILE (whole, or not at all)."""
+    from tool.formats.tmx import parse_locales
+
     result = export_tmx(
         state.db,
         file,

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from rapidfuzz import fuzz
@@ -33,9 +33,10 @@ from tool.db import memory_index
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError, ToolError
 from tool.fileio import open_for_writing
-from tool.formats.tmx import SEGTYPES, TmxEntry, TmxUnit, TmxWriter, iso_date, read_tmx
-from tool.formats.tmx import segment_type as tmx_segment_type
 from tool.services.users import REVIEWING_ROLES, require_user
+
+if TYPE_CHECKING:  # lxml, which the TMX module needs, is loaded only when TMX is used
+    from tool.formats.tmx import TmxEntry, TmxUnit
 
 CONTEXT = 101
 EXACT = 100
@@ -323,6 +324,8 @@ def _unit_pair(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any] | None
         [unit["article_id"], unit["seq"]],
     ).fetchone()
     target_lang = base_lang(unit["lang"])
+    from tool.formats.tmx import segment_type
+
     return {
         "source_lang": base_lang(unit["source_lang"]),
         "target_lang": target_lang,
@@ -337,7 +340,7 @@ def _unit_pair(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any] | None
         "translator": unit["translator"] or "",
         "reviewer": unit["reviewer"] or "",
         "origin": "desk",
-        "segtype": tmx_segment_type(1 + len(joined), unit["text"], target_lang),
+        "segtype": segment_type(1 + len(joined), unit["text"], target_lang),
         "changed_at": unit["updated_at"] or stamp(),
     }
 
@@ -447,11 +450,13 @@ class TmxImportResult:
     skipped: int = 0  # entries without the source language or without a translation
 
 
-_KEPT_SEGTYPES = frozenset(SEGTYPES) - {"sentence"}  # a sentence is the default: NULL
+_KEPT_SEGTYPES = frozenset({"block", "paragraph", "phrase"})  # NULL: a sentence, the default
 
 
 def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[str, Any]]:
     """The memory rows of a TMX file, checked; ``{}`` for a unit that makes none."""
+    from tool.formats.tmx import iso_date, read_tmx
+
     label = str(path)
     origin = refuse_controls(path.name, label)
     for entry in read_tmx(path):
@@ -593,6 +598,8 @@ class TmxExportResult:
 
 def memory_unit(row: Mapping[str, Any]) -> TmxUnit:
     """The TMX unit of a memory row: people, dates, article, context and origin."""
+    from tool.formats.tmx import TmxUnit
+
     props = [("x-article", row["article_id"] or "")]
     if row["previous"] is not None:  # "": the article's start; None: unknown
         props.append(("x-context", row["previous"]))
@@ -626,6 +633,8 @@ def export_tmx(
     refused) is left out and reported, not written half. ``locales`` maps language codes
     to the tags written (``{"ro": "ro-RO"}``).
     """
+    from tool.formats.tmx import TmxWriter
+
     source = base_lang(source_lang)
     result = TmxExportResult(str(path))
     with open_for_writing(path, force=force) as out, TmxWriter(out, source, locales=locales) as tmx:
