@@ -96,7 +96,7 @@ class MemoryIndex:
         self.db = db
         self.source_lang = base_lang(source_lang)
         self.target_lang = base_lang(target_lang)
-        self._df: dict[str, int] = {}
+        self._df: dict[str, tuple[int, int]] = {}  # key -> (count, cap it was counted to)
         self._empty: bool | None = None
 
     def _frequencies(self, keys: list[str], cap: int | None = None) -> dict[str, int]:
@@ -108,13 +108,14 @@ class MemoryIndex:
         cap = cap or DF_CAP
         for key in keys:
             known = self._df.get(key)
-            if known is None or (known >= DF_CAP and cap > DF_CAP and known < cap):
-                self._df[key] = self.db.execute(
+            if known is None or (known[0] >= known[1] and cap > known[1]):
+                count = self.db.execute(
                     f"SELECT COUNT(*) FROM (SELECT rowid FROM {memory_index.TABLE} "
                     f"WHERE {memory_index.TABLE} MATCH ? LIMIT ?)",
                     [f'"{key}"', cap],
                 ).fetchone()[0]
-        return {k: self._df[k] for k in keys}
+                self._df[key] = (count, cap)
+        return {k: self._df[k][0] for k in keys}
 
     def is_empty(self) -> bool:
         if self._empty is None:
