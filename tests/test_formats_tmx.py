@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_formats_sample import DATA, populate
 
 from tests.conftest import INTEROP_KIT
@@ -139,3 +142,122 @@ def test_wrong_encoding_names_the_line():
 def test_tmx_date():
     assert tmx_date("2025-06-19T10:11:12.123456Z") == "20250619T101112Z"
     assert tmx_date("") == ""
+
+
+# --- The one writer ----------------------------------------------------------------------
+
+
+def write_units(*units, locales=None) -> tuple[bytes, list]:
+    import io
+
+    from tool.formats.tmx import TmxWriter
+
+    out = io.BytesIO()
+    with TmxWriter(out, "ro", locales=locales) as writer:
+        for unit in units:
+            writer.write_unit(unit)
+    return out.getvalue(), writer.skipped
+
+
+def test_writer_maps_languages_to_locales_and_marks_blocks():
+    from tool.formats.tmx import TmxUnit
+
+    data, skipped = write_units(
+        TmxUnit(
+            tuid="m-1",
+            srclang="ro",
+            segtype="block",
+            variants=[("ro", "Unu. Doi."), ("en", "One and two.")],
+            creationdate="2025-06-19T10:11:12.123456Z",
+            creationid="ana",
+            props=[("x-context", "")],
+        ),
+        locales={"ro": "ro-RO", "en": "en-GB"},
+    )
+    assert skipped == []
+    text = data.decode()
+    assert '<header creationtool="translation-desk"' in text and 'srclang="ro-RO"' in text
+    assert (
+        '<tu tuid="m-1" srclang="ro-RO" segtype="block" creationdate="20250619T101112Z" '
+        'creationid="ana"><prop type="x-context"></prop><tuv xml:lang="ro-RO"><seg>Unu. Doi.</seg>'
+        '</tuv><tuv xml:lang="en-GB"><seg>One and two.</seg></tuv></tu>'
+    ) in text
+    [entry] = read_tmx(data)
+    assert (entry.segtype, entry.context, entry.variants["en-GB"]) == ("block", "", "One and two.")
+
+
+def test_writer_skips_a_unit_xml_cannot_hold_and_writes_the_rest():
+    from tool.formats.tmx import TmxUnit
+
+    good = TmxUnit(tuid="1", variants=[("ro", "Bun."), ("en", "Good.")])
+    bad = TmxUnit(tuid="2", variants=[("ro", "Rău\x1b[31m."), ("en", "Bad.")])
+    data, skipped = write_units(good, bad, good)
+    assert skipped == [("2", "\x1b")]
+    assert [e.variants["en"] for e in read_tmx(data)] == ["Good.", "Good."]
+
+
+def test_article_beads_that_merge_sentences_are_blocks(db, run):
+    assert run("import", DATA / "articles" / "budget.md").exit_code == 0
+    populate(db)
+    entries = {e.props["x-paragraph"] + e.variants["en"][:12]: e.segtype
+               for e in read_tmx(export_article(db, "budget", "en", "tmx"))}  # fmt: skip
+    assert entries == {"0Budget for 2": "sentence", "1The General ": "block"}
+
+
+def test_segment_type():
+    from tool.formats.tmx import segment_type
+
+    assert segment_type(2, "One sentence.", "en") == "block"
+    assert segment_type(1, "He said so. Then he left.", "en") == "block"
+    assert segment_type(1, "Dl. Ionescu a plecat.", "ro") is None
+    assert segment_type(1, "Anything. At all.", "not-a-language") is None
+
+
+def test_parse_locales():
+    from tool.formats.tmx import parse_locales
+
+    assert parse_locales("ro=ro-RO, en=en-GB") == {"ro": "ro-RO", "en": "en-GB"}
+    assert parse_locales("pt_BR=pt-BR") == {"pt": "pt-BR"}
+    assert parse_locales(None) == parse_locales("") == {}
+    with pytest.raises(InputError, match=r"^--locale: 'ro' is not LANG=LOCALE \(e.g."):
+        parse_locales("ro")
+    with pytest.raises(InputError, match="^--locale: fr-FR is not a locale of ro$"):
+        parse_locales("ro=fr-FR")
+
+
+def test_context_props_of_other_tools():
+    data = (
+        b'<tmx version="1.4"><header srclang="en"/><body>'
+        b'<tu><prop type="x-Context">-123, 456</prop><tuv xml:lang="en"><seg>a</seg></tuv></tu>'
+        b'<tu><tuv xml:lang="en"><prop type="x-context-pre"><seg>Before</seg></prop>'
+        b"<seg>b</seg></tuv></tu>"
+        b'<tu><prop type="x-previous-source-text">Earlier</prop><tuv xml:lang="en"><seg>c</seg>'
+        b"</tuv></tu></body></tmx>"
+    )
+    assert [e.context for e in read_tmx(data)] == [None, "Before", "Earlier"]
+    assert [(e.number, e.line) for e in read_tmx(data)] == [(1, 1), (2, 1), (3, 1)]
+
+
+@pytest.mark.parametrize("encoding", ["klingon", "rot13", "hex"])
+def test_unknown_encoding_is_an_input_error(encoding):
+    data = f'<?xml version="1.0" encoding="{encoding}"?><tmx version="1.4"/>'.encode()
+    with pytest.raises(InputError) as error:
+        list(read_tmx(data, "f.tmx"))
+    assert str(error.value) == f"f.tmx: unknown encoding {encoding!r} in the XML declaration"
+
+
+def test_iso_date():
+    from tool.formats.tmx import iso_date
+
+    assert iso_date("20020523T091200Z") == "2002-05-23T09:12:00.000000Z"
+    assert iso_date(" 2002-05-23 ") == "2002-05-23"
+    assert iso_date(None) == iso_date("") == ""
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2999, 12, 31)))
+def test_tmx_and_iso_dates_round_trip(moment):
+    from tool.clock import stamp
+    from tool.formats.tmx import iso_date
+
+    iso = stamp(moment.replace(tzinfo=timezone.utc))
+    assert iso_date(tmx_date(iso)) == iso[:19] + ".000000Z"

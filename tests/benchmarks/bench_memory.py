@@ -1,12 +1,16 @@
 """Benchmark the translation memory, pretranslation and QA (a script, not collected by pytest).
 
-    python tests/benchmarks/bench_memory.py --size 1000000 --queries 40 --fuzzy-job 10000
+    python tests/benchmarks/bench_memory.py --size 1000000 --queries 200 --fuzzy-job 10000
 
 Builds a synthetic memory (random Romanian-like news sentences from a Zipf-distributed
-vocabulary, with near-duplicates so fuzzy queries have close rivals), then measures:
+vocabulary, with near-duplicates so fuzzy queries have close rivals, and 20 sentences made
+only of the commonest words), then measures:
 
-- memory search for 25-word sentences: median time, and recall of the true best fuzzy
-  score against a brute-force rapidfuzz scan of every entry in the same run;
+- memory search: median and p95 time (wall clock, and CPU time, which a busy machine
+  disturbs less), and recall of the true best match against a brute-force rapidfuzz scan
+  of every entry in the same run, by band of that best match and by kind of query:
+  near-duplicates of long and short sentences, inflected and heavily edited ones,
+  near-duplicates made only of common words, and new sentences;
 - pretranslating a job of ``--job`` segments;
 - QA of a 100-segment article.
 
@@ -21,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -28,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from tool.core.normalize import normalise_text  # noqa: E402
+from tool.db import memory_index  # noqa: E402
 from tool.db.connection import open_database, transaction  # noqa: E402
 from tool.services.memory import MemoryIndex, fuzzy_key, source_hash  # noqa: E402
 
@@ -40,6 +46,10 @@ COMMON = (
     "parlamentul senatul camera deputaților votul opoziția coaliția partidul alegerile "
     "primarul consilierii locali spitalul școlile elevii profesorii medicii pacienții"
 ).split()
+COMMON_ORIGIN = "bench-common-words"
+COMMON_SENTENCES = 20
+BANDS = ((95, "95-100%"), (85, "85-94%"), (75, "75-84%"), (50, "50-74%"))
+ENDINGS = ("ul", "ului", "ei", "ii", "ele", "a", "ilor", "uri")
 
 
 def vocabulary(size: int, rng: random.Random) -> list[str]:
@@ -64,6 +74,7 @@ class SentenceMaker:
         self.words = vocabulary(vocab_size, self.rng)
         self.weights = [1 / (rank + 1) for rank in range(len(self.words))]
         self.cum = list(__import__("itertools").accumulate(self.weights))
+        self.common = list(dict.fromkeys(COMMON))
 
     def sentence(self, n: int | None = None) -> str:
         n = n or self.rng.randint(8, 35)
@@ -73,18 +84,43 @@ class SentenceMaker:
             text += f" {self.rng.randint(2, 2000)}"
         return text[0].upper() + text[1:] + "."
 
-    def mutate(self, text: str, edits: int) -> str:
+    def common_sentence(self) -> str:
+        """A sentence made only of the commonest words (each in thousands of entries)."""
+        text = " ".join(self.rng.choice(self.common) for _ in range(self.rng.randint(12, 25)))
+        return text[0].upper() + text[1:] + "."
+
+    def mutate(self, text: str, edits: int, words_from: list[str] | None = None) -> str:
+        """Replace, delete or insert ``edits`` words (drawn from ``words_from`` if given)."""
         words = text.rstrip(".").split()
+
+        def draw() -> str:
+            if words_from:
+                return self.rng.choice(words_from)
+            return self.rng.choices(self.words, cum_weights=self.cum)[0]
+
         for _ in range(edits):
             i = self.rng.randrange(len(words))
             kind = self.rng.random()
             if kind < 0.5:
-                words[i] = self.rng.choices(self.words, cum_weights=self.cum)[0]
+                words[i] = draw()
             elif kind < 0.75 and len(words) > 3:
                 del words[i]
             else:
-                words.insert(i, self.rng.choices(self.words, cum_weights=self.cum)[0])
+                words.insert(i, draw())
         return " ".join(words) + "."
+
+    def inflect(self, text: str, changes: int) -> str:
+        """Change the endings of ``changes`` words, as inflection does; maybe drop diacritics."""
+        words = text.rstrip(".").split()
+        for _ in range(changes):
+            i = self.rng.randrange(len(words))
+            if len(words[i]) > 3:
+                cut = self.rng.randint(1, 2)
+                words[i] = words[i][:-cut] + self.rng.choice(ENDINGS)
+        out = " ".join(words) + "."
+        if self.rng.random() < 0.5:
+            out = out.translate(str.maketrans("ăâîșțĂÂÎȘȚ", "aaistAAIST"))
+        return out
 
 
 def build_memory(path: Path, size: int, maker: SentenceMaker) -> list[str]:
@@ -93,78 +129,124 @@ def build_memory(path: Path, size: int, maker: SentenceMaker) -> list[str]:
     sources: list[str] = []
     batch: list[tuple] = []
     started = time.perf_counter()
+    common = {maker.rng.randrange(size) for _ in range(COMMON_SENTENCES * 2)}
+    common = set(sorted(common)[:COMMON_SENTENCES])
     with transaction(db):
         for i in range(size):
-            if sources and maker.rng.random() < 0.15:  # a near-duplicate of an earlier entry
+            origin = "synthetic"
+            if i in common:
+                text, origin = maker.common_sentence(), COMMON_ORIGIN
+            elif sources and maker.rng.random() < 0.15:  # a near-duplicate of an earlier entry
                 text = maker.mutate(maker.rng.choice(sources[-5000:]), maker.rng.randint(1, 3))
             else:
                 text = maker.sentence()
             norm = normalise_text(text)
             sources.append(norm)
             batch.append(
-                ("ro", "en", norm, f"EN {i}: {norm}", norm, source_hash(norm), "synthetic",
+                (i + 1, "ro", "en", norm, f"EN {i}: {norm}", norm, source_hash(norm), origin,
                  "2025-01-01T00:00:00.000000Z", "2025-01-01T00:00:00.000000Z")
             )  # fmt: skip
             if len(batch) == 20000:
                 _flush(db, batch)
         _flush(db, batch)
-    db.execute("INSERT INTO memory_fts(memory_fts) VALUES ('optimize')")
+    db.execute(f"INSERT INTO {memory_index.TABLE}({memory_index.TABLE}) VALUES ('optimize')")
     print(f"built {size:,} entries in {time.perf_counter() - started:.1f} s -> {path}")
     db.close()
     return sources
 
 
 def _flush(db, batch: list[tuple]) -> None:
+    """Insert rows and index them, as the memory's own writers do."""
     db.conn.executemany(
-        "INSERT INTO memory (source_lang, target_lang, source, target, source_norm, source_hash, "
-        "origin, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO memory (id, source_lang, target_lang, source, target, source_norm, "
+        "source_hash, origin, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         batch,
     )
+    memory_index.index_entries(db, [(row[0], row[5], row[1], row[2]) for row in batch])
     batch.clear()
+
+
+def make_queries(
+    sources: list[str], commons: list[str], maker: SentenceMaker, count: int
+) -> list[tuple[str, str]]:
+    """``count`` queries of six kinds, plus one near-duplicate of each common-word sentence."""
+    rng = maker.rng
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for text in sources[:300_000]:
+        by_length[len(text.split())].append(text)
+
+    def pick(low: int, high: int) -> str:
+        return rng.choice([t for n in range(low, high + 1) for t in by_length.get(n, [])])
+
+    kinds = {
+        "near-duplicate, 25 words": lambda: maker.mutate(pick(23, 27), rng.randint(1, 5)),
+        "near-duplicate, 6-12 words": lambda: maker.mutate(pick(6, 12), rng.randint(1, 2)),
+        "inflected": lambda: maker.inflect(pick(8, 30), rng.randint(2, 6)),
+        "heavily edited": lambda: maker.mutate(pick(15, 35), rng.randint(4, 12)),
+        "new sentence": lambda: maker.sentence(25),
+    }
+    names = list(kinds)
+    queries = [(names[q % len(names)], kinds[names[q % len(names)]]()) for q in range(count)]
+    for text in commons:
+        edited = maker.mutate(text, rng.randint(1, 2), words_from=maker.common)
+        queries.append(("common words only", edited))
+    return queries
+
+
+def _band(score: int) -> str:
+    return next((name for floor, name in BANDS if score >= floor), "below 50%")
 
 
 def bench_search(path: Path, sources: list[str], maker: SentenceMaker, queries: int) -> None:
     db = open_database(path)
     index = MemoryIndex(db, "ro", "en")
-    long = [s for s in sources if 23 <= len(s.split()) <= 27] or sources
-    texts: list[tuple[str, str]] = []
-    for q in range(queries):
-        if q % 5 == 4:
-            texts.append(("new", maker.sentence(25)))  # no near-duplicate in the memory
-        else:
-            texts.append(("fuzzy", maker.mutate(maker.rng.choice(long), maker.rng.randint(1, 5))))
+    commons = [
+        r[0] for r in db.execute("SELECT source_norm FROM memory WHERE origin = ?", [COMMON_ORIGIN])
+    ]
+    texts = make_queries(sources, commons, maker, queries)
     keys = [fuzzy_key(s) for s in sources]
     index.search(texts[0][1], minimum=50)  # warm up
-    fast, slow = [], []
-    recall: dict[str, list[int]] = {"fuzzy": [0, 0], "new": [0, 0]}
-    by_band: dict[str, list[int]] = {"75% and up": [0, 0], "50-74%": [0, 0]}
+    wall, cpu, slow = [], [], []
+    by_band: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for kind, text in texts:
-        started = time.perf_counter()
+        index = MemoryIndex(db, "ro", "en")  # no frequencies cached from earlier queries
+        started, started_cpu = time.perf_counter(), time.process_time()
         found = index.search(text, minimum=50, limit=5)
-        fast.append(time.perf_counter() - started)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         started = time.perf_counter()
         best = process.extractOne(fuzzy_key(text), keys, scorer=fuzz.ratio, processor=None)
         slow.append(time.perf_counter() - started)
         truth = min(99, int(best[1])) if keys[best[2]] != fuzzy_key(text) else 100
-        if truth >= 50:
-            hit = bool(found) and found[0].score >= truth
-            recall[kind][1] += 1
-            recall[kind][0] += hit
-            band = by_band["75% and up" if truth >= 75 else "50-74%"]
-            band[1] += 1
-            band[0] += hit
-    fast_ms, slow_ms = statistics.median(fast) * 1000, statistics.median(slow) * 1000
-    p90 = sorted(fast)[int(len(fast) * 0.9)] * 1000
-    print(f"search, {len(sources):,} entries, {len(texts)} queries of ~25 words (minimum 50%):")
-    print(f"  indexed search median {fast_ms:.1f} ms (p90 {p90:.1f} ms)")
+        if truth < 50:
+            continue
+        hit = bool(found) and found[0].score >= truth
+        for tally in (by_band[_band(truth)], by_kind[kind]):
+            tally[0] += hit
+            tally[1] += 1
+        if truth >= 75:
+            tally = by_kind[f"{kind}, best >= 75%"]
+            tally[0] += hit
+            tally[1] += 1
+    fast_ms, slow_ms = statistics.median(wall) * 1000, statistics.median(slow) * 1000
+    p95 = sorted(wall)[int(len(wall) * 0.95)] * 1000
+    cpu_ms, cpu_p95 = statistics.median(cpu) * 1000, sorted(cpu)[int(len(cpu) * 0.95)] * 1000
+    print(f"search, {len(sources):,} entries, {len(texts)} queries (minimum 50%):")
+    print(f"  indexed search median {fast_ms:.1f} ms, p95 {p95:.1f} ms (wall clock)")
+    print(f"  indexed search median {cpu_ms:.1f} ms, p95 {cpu_p95:.1f} ms (CPU time)")
     print(f"  brute-force rapidfuzz scan median {slow_ms:.1f} ms; ratio x{slow_ms / fast_ms:.0f}")
-    for kind, (hit, total) in recall.items():
-        label = "near-duplicate queries" if kind == "fuzzy" else "queries with no near-duplicate"
-        print(f"  recall of the best score, {label}: {hit}/{total} = {hit / max(total, 1):.3f}")
-    for band, (hit, total) in by_band.items():
-        print(f"  recall of the best score, true best {band}: {hit}/{total}")
-    hit, total = (sum(v) for v in zip(*recall.values()))
-    print(f"  recall overall: {hit}/{total} = {hit / max(total, 1):.3f}")
+    print("  recall of the brute-force best match, by its band:")
+    for _, band in BANDS:
+        hit, total = by_band[band]
+        print(f"    {band:>8}: {hit}/{total} = {hit / max(total, 1):.3f}")
+    hit, total = (sum(by_band[b][i] for _, b in BANDS[:3]) for i in (0, 1))
+    print(f"    75% and up: {hit}/{total} = {hit / max(total, 1):.3f}")
+    print("  recall by kind of query (best match >= 50%; and >= 75%):")
+    for kind in dict.fromkeys(k for k, _ in texts):
+        hit, total = by_kind[kind]
+        high_hit, high_total = by_kind[f"{kind}, best >= 75%"]
+        print(f"    {kind:<28} {hit}/{total}; >= 75%: {high_hit}/{high_total}")
     db.close()
 
 
@@ -239,7 +321,7 @@ def bench_qa(runs: int = 20) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="memory entries")
-    parser.add_argument("--queries", type=int, default=40)
+    parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--job", type=int, default=10_000, help="segments to pretranslate")
     parser.add_argument(
         "--fuzzy-job",
@@ -264,6 +346,7 @@ def main() -> None:
         db = open_database(path)
         sources = [r[0] for r in db.execute("SELECT source_norm FROM memory ORDER BY id")]
         db.close()
+    maker.rng.seed(args.seed + 1)  # the same queries whether the memory was built or cached
     parts = set(args.parts.split(","))
     if "search" in parts:
         bench_search(path, sources, maker, args.queries)

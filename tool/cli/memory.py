@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
-from tool.errors import InputError
 from tool.services.analysis import analyse as analyse_job
 from tool.services.memory import (
     export_tmx,
@@ -72,7 +69,13 @@ def memory_search(
 def memory_import(
     state: DeskState, files: tuple[str, ...], source_lang: str | None, as_json: bool
 ) -> None:
-    """Add the pairs of TMX FILES to the memory (identical pairs are skipped)."""
+    """Add the pairs of TMX FILES to the memory (pairs already in it are skipped).
+
+    Each file is checked whole before anything is added; a bad file adds nothing. A
+    large file then goes in in short batches (up to 5,000 entries, each its own
+    transaction), so colleagues are not kept waiting. If an import stops half-way, run
+    it again: what is already in is skipped and the rest is added.
+    """
     results = [
         import_tmx(state.db, path, source_lang=source_lang, user=state.acting_name)
         for path in files
@@ -87,16 +90,42 @@ def memory_import(
 
 
 @memory.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--source-lang", default="ro", show_default=True, help="Source language.")
 @click.option("--lang", help="Only this target language.")
+@click.option(
+    "--locale",
+    "locales",
+    metavar="LANG=LOCALE,...",
+    help="Language tags to write, for tools tied to locales (Trados): ro=ro-RO,en=en-GB.",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @pass_state
-def memory_export(state: DeskState, file: str, source_lang: str, lang: str | None) -> None:
-    """Write the memory as a TMX 1.4b FILE."""
-    if not Path(file).parent.is_dir():
-        raise InputError(f"cannot write {file}: folder {Path(file).parent} does not exist")
-    count = export_tmx(state.db, file, source_lang=source_lang, target_lang=lang)
-    click.echo(f"Wrote {count} units to {file}.")
+def memory_export(
+    state: DeskState,
+    file: str,
+    source_lang: str,
+    lang: str | None,
+    locales: str | None,
+    force: bool,
+) -> None:
+    """Write the memory as a TMX 1.4b FILE (whole, or not at all)."""
+    from tool.formats.tmx import parse_locales
+
+    result = export_tmx(
+        state.db,
+        file,
+        source_lang=source_lang,
+        target_lang=lang,
+        locales=parse_locales(locales),
+        force=force,
+    )
+    click.echo(f"Wrote {result.written} units to {file}.")
+    for entry in result.skipped:
+        click.echo(
+            f"skipped memory entry {entry['id']}: it holds {entry['character']}, "
+            "which XML cannot hold"
+        )
 
 
 @memory.command("rebuild")

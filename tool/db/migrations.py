@@ -274,6 +274,29 @@ def m003_event_chain(db: sqlite_utils.Database) -> None:
         append(db, "", events)
 
 
+@migrations()
+def m004_memory_context(db: sqlite_utils.Database) -> None:
+    """Memory: entries keep their segment type; search indexes word pairs as well as words.
+
+    ``segtype`` is NULL for one sentence, ``block`` for a bead that merges sentences (or
+    what an imported TMX said). The word index ``memory_fts`` is replaced by
+    ``memory_keys``, which indexes word pairs too, so near-duplicates made only of common
+    words are found (see :mod:`tool.db.memory_index`).
+    """
+    from tool.db import memory_index
+
+    db.execute("ALTER TABLE memory ADD COLUMN segtype TEXT")
+    db.execute(
+        "UPDATE memory SET segtype = 'block' WHERE unit_id IN "
+        "(SELECT joined_to FROM units WHERE joined_to IS NOT NULL)"
+    )
+    for trigger in ("memory_ai", "memory_ad", "memory_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS memory_fts")
+    db.execute(memory_index.CREATE)
+    memory_index.rebuild(db)
+
+
 def schema_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
     return len(migrations._migrations)

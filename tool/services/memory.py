@@ -4,9 +4,12 @@ Scores follow CAT tools: 101 is a context match (exact, and the previous source 
 the same too), 100 an exact match of the normalised source, below that a fuzzy
 similarity (rapidfuzz ratio on the case-folded text, floored, at most 99).
 
-Fuzzy search first retrieves candidates from the FTS5 index by the query's rarest words
-(an inverted index), then scores only those with rapidfuzz, so its cost barely grows with
-the size of the memory.
+Fuzzy search first retrieves candidates from an inverted index of each entry's words and
+pairs of adjacent words (:mod:`tool.db.memory_index`): it reads the posting lists of the
+query's rarest keys, weights each entry by the keys it shares, and scores only the best
+few dozen with rapidfuzz, so its cost barely grows with the size of the memory. Word
+pairs are what find near-duplicates made only of common words: ``nu a fost`` is in far
+fewer entries than ``nu``, ``a`` or ``fost``.
 Languages are stored as base codes (``en``, not ``en_US``).
 """
 
@@ -14,30 +17,37 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from rapidfuzz import fuzz
 
 from tool.clock import stamp
 from tool.core.locale import base_lang
-from tool.core.normalize import normalise_text
-from tool.core.stems import fold
+from tool.core.normalize import normalise_text, refuse_controls
+from tool.db import memory_index
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError, ToolError
+from tool.fileio import open_for_writing
 from tool.services.users import REVIEWING_ROLES, require_user
+
+if TYPE_CHECKING:  # lxml, which the TMX module needs, is loaded only when TMX is used
+    from tool.formats.tmx import TmxEntry, TmxUnit
 
 CONTEXT = 101
 EXACT = 100
 CANDIDATES = 60  # fuzzy candidates scored per query
-DF_CAP = 3000  # word frequencies are counted up to this
-RARE_TERMS_HIGH = 5  # enough when only close matches (75% and up) are wanted
-RARE_TERMS = 8  # at most this many of the query's rarest words retrieve candidates
-_TERM = re.compile(r"[^\W_]+")
+DF_CAP = 1000  # key frequencies are counted up to this; keys this common are not read ...
+FALLBACK_CAP = 10_000  # ... unless no key is rarer: then word pairs are counted up to this
+PROBES = 8  # the posting lists of at most this many of the query's rarest keys are read
+FALLBACK_PROBES = 3
+BATCH_ROWS = 5000  # imports commit every this many entries ...
+BATCH_SECONDS = 0.5  # ... or this often, whichever comes first
+LOCK_PAUSE = 0.12  # then let others take the write lock (SQLite polls every <= 100 ms)
 
 
 @dataclass
@@ -71,11 +81,6 @@ def fuzzy_key(text: str) -> str:
     return normalise_text(text).casefold()
 
 
-def terms(text: str) -> list[str]:
-    """The distinct index terms of a text, as FTS5's unicode61 tokenizer makes them."""
-    return list(dict.fromkeys(_TERM.findall(fold(text))))
-
-
 def similarity(query_key: str, candidate_key: str, cutoff: float = 0) -> int:
     """A fuzzy score 0..99 for two different texts (see :func:`fuzzy_key`)."""
     if query_key == candidate_key:
@@ -85,29 +90,32 @@ def similarity(query_key: str, candidate_key: str, cutoff: float = 0) -> int:
 
 
 class MemoryIndex:
-    """Searches the memory of one language pair; keeps word frequencies cached for batches."""
+    """Searches the memory of one language pair; keeps key frequencies cached for batches."""
 
     def __init__(self, db: sqlite_utils.Database, source_lang: str, target_lang: str) -> None:
         self.db = db
         self.source_lang = base_lang(source_lang)
         self.target_lang = base_lang(target_lang)
-        self._df: dict[str, int] = {}
+        self._df: dict[str, tuple[int, int]] = {}  # key -> (count, cap it was counted to)
         self._empty: bool | None = None
 
-    def _frequencies(self, words: list[str]) -> dict[str, int]:
-        """How many entries hold each word, counted up to DF_CAP (enough to rank rarity).
+    def _frequencies(self, keys: list[str], cap: int | None = None) -> dict[str, int]:
+        """How many entries hold each key, counted up to ``cap`` (default DF_CAP).
 
-        Counting through the index costs as much as the word is common, so common words
+        Counting through the index costs as much as the key is common, so common keys
         stop at the cap; counts are cached for the life of this index object.
         """
-        for word in words:
-            if word not in self._df:
-                self._df[word] = self.db.execute(
-                    "SELECT COUNT(*) FROM (SELECT rowid FROM memory_fts "
-                    "WHERE memory_fts MATCH ? LIMIT ?)",
-                    [f'"{word}"', DF_CAP],
+        cap = cap or DF_CAP
+        for key in keys:
+            known = self._df.get(key)
+            if known is None or (known[0] >= known[1] and cap > known[1]):
+                count = self.db.execute(
+                    f"SELECT COUNT(*) FROM (SELECT rowid FROM {memory_index.TABLE} "
+                    f"WHERE {memory_index.TABLE} MATCH ? LIMIT ?)",
+                    [f'"{key}"', cap],
                 ).fetchone()[0]
-        return {w: self._df[w] for w in words}
+                self._df[key] = (count, cap)
+        return {k: self._df[k][0] for k in keys}
 
     def is_empty(self) -> bool:
         if self._empty is None:
@@ -128,24 +136,31 @@ class MemoryIndex:
         )
 
     def candidates(
-        self, norm: str, limit: int = CANDIDATES, rare_terms: int = RARE_TERMS
+        self, norm: str, limit: int = CANDIDATES, probes: int = PROBES
     ) -> list[dict[str, Any]]:
-        """Rows sharing the query's rarest words, the most (and rarest) shared first.
+        """Rows sharing the query's rarest words and word pairs, the most (and rarest) first.
 
-        Each rare word's entries are read straight from the index (FTS5's own ranking
-        costs more) and weighted by 1/sqrt(frequency); SQLite sums the weights.
+        Each rare key's entries are read straight from the index and weighted by
+        1/sqrt(frequency); SQLite sums the weights. When every key is in DF_CAP entries or
+        more (a short sentence of very common words), the word pairs are counted further
+        and the rarest few read.
         """
-        frequencies = self._frequencies(terms(norm))
-        # Words at the cap are too common to retrieve by: reading their entries costs too much.
-        rare = sorted((df, w) for w, df in frequencies.items() if 0 < df < DF_CAP)[:rare_terms]
+        words, pairs = memory_index.word_and_pair_keys(norm, self.source_lang, self.target_lang)
+        frequencies = self._frequencies(words + pairs)
+        rare = sorted((df, k) for k, df in frequencies.items() if 0 < df < DF_CAP)[:probes]
+        if not rare and pairs:
+            frequencies = self._frequencies(pairs, FALLBACK_CAP)
+            rare = sorted((df, k) for k, df in frequencies.items() if 0 < df < FALLBACK_CAP)
+            rare = rare[:FALLBACK_PROBES]
         if not rare:
             return []
+        table = memory_index.TABLE
         parts = " UNION ALL ".join(
-            "SELECT rowid, ? AS w FROM memory_fts WHERE memory_fts MATCH ?" for _ in rare
+            f"SELECT rowid, ? AS w FROM {table} WHERE {table} MATCH ?" for _ in rare
         )
         params: list[Any] = []
-        for df, word in rare:
-            params += [1 / math.sqrt(df), f'"{word}"']
+        for df, key in rare:
+            params += [1 / math.sqrt(df), f'"{key}"']
         ids = [
             row[0]
             for row in self.db.execute(
@@ -178,8 +193,7 @@ class MemoryIndex:
             found[row["id"]] = _match(row, score)
         if minimum < EXACT and len(found) < limit:
             key = fuzzy_key(norm)
-            rare_terms = RARE_TERMS_HIGH if minimum >= 75 else RARE_TERMS
-            for row in self.candidates(norm, rare_terms=rare_terms):
+            for row in self.candidates(norm):
                 if row["id"] in found:
                     continue
                 score = similarity(key, row["source_norm"].casefold(), minimum)
@@ -303,15 +317,19 @@ def _unit_pair(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any] | None
     unit = rows[0]
     if unit["status"] != "approved" or unit["joined_to"] or not (unit["text"] or "").strip():
         return None
-    source = normalise_text(" ".join([unit["source"], *_joined_sources(db, unit_id)]))
+    joined = _joined_sources(db, unit_id)
+    source = normalise_text(" ".join([unit["source"], *joined]))
     before = db.execute(
         "SELECT text FROM segments WHERE article_id = ? AND obsolete = 0 AND seq < ? "
         "ORDER BY seq DESC LIMIT 1",
         [unit["article_id"], unit["seq"]],
     ).fetchone()
+    target_lang = base_lang(unit["lang"])
+    from tool.formats.tmx import segment_type
+
     return {
         "source_lang": base_lang(unit["source_lang"]),
-        "target_lang": base_lang(unit["lang"]),
+        "target_lang": target_lang,
         "source": source,
         "target": unit["text"],
         "source_norm": source,
@@ -323,8 +341,24 @@ def _unit_pair(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any] | None
         "translator": unit["translator"] or "",
         "reviewer": unit["reviewer"] or "",
         "origin": "desk",
+        "segtype": segment_type(1 + len(joined), unit["text"], target_lang),
         "changed_at": unit["updated_at"] or stamp(),
     }
+
+
+def _keys(row: Mapping[str, Any], id_: int) -> memory_index.EntryKey:
+    return (id_, row["source_norm"], row["source_lang"], row["target_lang"])
+
+
+def _insert(db: sqlite_utils.Database, row: Mapping[str, Any]) -> int:
+    """Insert one memory row (without indexing it); its id. Call it inside a transaction."""
+    columns = [c for c in row if c != "keys"]
+    id_ = db.execute(
+        f"INSERT INTO memory ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [row[c] for c in columns],
+    ).lastrowid
+    assert id_ is not None
+    return id_
 
 
 def add_approved(db: sqlite_utils.Database, unit_id: int) -> int | None:
@@ -337,17 +371,26 @@ def add_approved(db: sqlite_utils.Database, unit_id: int) -> int | None:
     if row is None:
         return None
     with transaction(db):
-        existing = db.execute("SELECT id FROM memory WHERE unit_id = ?", [unit_id]).fetchone()
+        existing = memory_index.indexed_rows(db, "unit_id = ?", [unit_id])
         if existing:
-            db["memory"].update(existing[0], row)
-            return existing[0]
+            id_ = existing[0][0]
+            if existing[0] != _keys(row, id_):  # the source changed: so do its keys
+                memory_index.unindex_entries(db, existing)
+                memory_index.index_entries(db, [_keys(row, id_)])
+            db.table("memory").update(id_, row)
+            return id_
         row["created_at"] = row["changed_at"]
-        return db["memory"].insert(row).last_pk
+        id_ = _insert(db, row)
+        memory_index.index_entries(db, [_keys(row, id_)])
+        return id_
 
 
 def withdraw_unit(db: sqlite_utils.Database, unit_id: int) -> bool:
     """Take a unit's pair out of the memory (it is no longer approved); True if it was there."""
-    return db.execute("DELETE FROM memory WHERE unit_id = ?", [unit_id]).rowcount > 0
+    with transaction(db):
+        existing = memory_index.indexed_rows(db, "unit_id = ?", [unit_id])
+        memory_index.unindex_entries(db, existing)
+        return db.execute("DELETE FROM memory WHERE unit_id = ?", [unit_id]).rowcount > 0
 
 
 def sync_memory(db: sqlite_utils.Database) -> int:
@@ -364,10 +407,10 @@ def sync_memory(db: sqlite_utils.Database) -> int:
         return sum(1 for unit_id in ids if add_approved(db, unit_id) is not None)
 
 
-def rebuild_index(db: sqlite_utils.Database) -> None:
-    """Rebuild the full-text index from the memory table."""
+def rebuild_index(db: sqlite_utils.Database) -> int:
+    """Rebuild the search index from the memory table; how many entries it holds."""
     with transaction(db):
-        db.execute("INSERT INTO memory_fts(memory_fts) VALUES ('rebuild')")
+        return memory_index.rebuild(db)
 
 
 def memory_stats(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -378,114 +421,6 @@ def memory_stats(db: sqlite_utils.Database) -> list[dict[str, Any]]:
             "GROUP BY source_lang, target_lang, origin ORDER BY source_lang, target_lang, origin"
         )
     )
-
-
-# TMX ----------------------------------------------------------------------------------
-
-
-@dataclass
-class TmxImportResult:
-    path: str
-    added: int = 0
-    duplicates: int = 0
-    skipped: int = 0  # entries without the source language or without a translation
-
-
-def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[str, Any]]:
-    from tool.formats.tmx import read_tmx
-
-    for entry in read_tmx(path):
-        variants = {}
-        for code, text in entry.variants.items():
-            variants[_tmx_lang(code, path)] = text
-        wanted = source_lang or (
-            _tmx_lang(entry.srclang, path) if entry.srclang and entry.srclang != "*all*" else ""
-        )
-        source = normalise_text(variants.get(wanted, ""))
-        if not wanted or not source:
-            yield {}
-            continue
-        for lang, text in variants.items():
-            if lang == wanted or not normalise_text(text):
-                continue
-            yield {
-                "source_lang": wanted,
-                "target_lang": lang,
-                "source": source,
-                "target": normalise_text(text),
-                "source_norm": source,
-                "source_hash": source_hash(source),
-                "previous": _context(entry.props),
-                "translator": entry.creationid or "",
-                "reviewer": entry.changeid or "",
-                "origin": path.name,
-                "created_at": _tmx_date(entry.creationdate) or now,
-                "changed_at": _tmx_date(entry.changedate or entry.creationdate) or now,
-            }
-
-
-def _context(props: dict[str, str] | None) -> str | None:
-    """The previous source segment, if the TMX unit carries it (as this desk exports)."""
-    value = (props or {}).get("x-context")
-    return normalise_text(value) if value is not None else None
-
-
-def _tmx_lang(code: str, path: Path) -> str:
-    try:
-        return base_lang(code)
-    except ToolError:
-        raise InputError(f"{path}: unknown language {code!r}") from None
-
-
-def _tmx_date(value: Any) -> str:
-    """An ISO stamp from a TMX date (``20020523T091200Z``) or a datetime; '' if unknown."""
-    if not value:
-        return ""
-    if hasattr(value, "strftime"):
-        return stamp(value)
-    text = str(value)
-    match = re.fullmatch(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z", text)
-    if match:
-        y, mo, d, h, mi, s = match.groups()
-        return f"{y}-{mo}-{d}T{h}:{mi}:{s}.000000Z"
-    return text
-
-
-def import_tmx(
-    db: sqlite_utils.Database,
-    path: str | Path,
-    *,
-    source_lang: str | None = None,
-    user: str = "",
-) -> TmxImportResult:
-    """Add a TMX file's pairs to the memory, all or nothing; identical pairs are skipped.
-
-    The source language is ``source_lang`` if given, else each unit's (or the header's)
-    srclang; every other variant becomes a pair. Only editors and admins may import.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
-    wanted = base_lang(source_lang) if source_lang else None
-    result = TmxImportResult(str(path))
-    rows = list(_tmx_rows(path, wanted, stamp()))  # read and check it all first
-    with transaction(db):
-        require_user(db, user, roles=REVIEWING_ROLES)
-        for row in rows:
-            if not row:
-                result.skipped += 1
-                continue
-            if db.execute(
-                "SELECT 1 FROM memory WHERE source_lang = ? AND target_lang = ? "
-                "AND source_hash = ? AND source_norm = ? AND target = ?",
-                [row["source_lang"], row["target_lang"], row["source_hash"], row["source"],
-                 row["target"]],
-            ).fetchone():  # fmt: skip
-                result.duplicates += 1
-                continue
-            db["memory"].insert(row)
-            result.added += 1
-    return result
 
 
 def memory_entries(
@@ -503,61 +438,184 @@ def memory_entries(
     yield from db.query(sql + " ORDER BY id", params)
 
 
-def write_tmx(entries: Iterable[dict[str, Any]], path: str | Path, source_lang: str) -> int:
-    """Write memory rows as a TMX 1.4b file, streaming; how many units were written."""
-    from lxml import etree
-
-    from tool.formats.tmx import TOOL_NAME, TOOL_VERSION
-
-    count = 0
-    with etree.xmlfile(str(path), encoding="UTF-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            header = etree.Element(
-                "header",
-                creationtool=TOOL_NAME,
-                creationtoolversion=TOOL_VERSION,
-                segtype="sentence",
-                adminlang="en",
-                srclang=source_lang,
-                datatype="plaintext",
-            )
-            header.set("o-tmf", TOOL_NAME)
-            xf.write("\n", header, "\n")
-            with xf.element("body"):
-                for row in entries:
-                    xf.write(_tu(row), "\n")
-                    count += 1
-    return count
+# TMX import ---------------------------------------------------------------------------
 
 
-def _tu(row: dict[str, Any]) -> Any:
-    from lxml import etree
+@dataclass
+class TmxImportResult:
+    """What a TMX import did."""
 
-    from tool.formats.tmx import XML_LANG, tmx_date
+    path: str
+    added: int = 0
+    duplicates: int = 0  # already in the memory (same pair, same or no context)
+    skipped: int = 0  # entries without the source language or without a translation
 
-    tu = etree.Element("tu", tuid=f"memory-{row['id']}", srclang=row["source_lang"])
-    for name, value in (
-        ("creationdate", tmx_date(row["created_at"] or "")),
-        ("creationid", row["translator"]),
-        ("changedate", tmx_date(row["changed_at"] or "")),
-        ("changeid", row["reviewer"]),
-    ):
-        if value:
-            tu.set(name, value)
-    for prop, value in (
-        ("x-article", row["article_id"]),
-        ("x-context", row["previous"]),
-        ("x-origin", row["origin"]),
-    ):
-        if value or (prop == "x-context" and value is not None):  # "": the article's start
-            etree.SubElement(tu, "prop", type=prop).text = value
-    for lang, text in ((row["source_lang"], row["source"]), (row["target_lang"], row["target"])):
-        tuv = etree.SubElement(tu, "tuv")
-        tuv.set(XML_LANG, lang)
-        etree.SubElement(tuv, "seg").text = text
-    return tu
+
+_KEPT_SEGTYPES = frozenset({"block", "paragraph", "phrase"})  # NULL: a sentence, the default
+
+
+def _tmx_rows(path: Path, source_lang: str | None, now: str) -> Iterator[dict[str, Any]]:
+    """The memory rows of a TMX file, checked; ``{}`` for a unit that makes none."""
+    from tool.formats.tmx import iso_date, read_tmx
+
+    label = str(path)
+    origin = refuse_controls(path.name, label)
+    for entry in read_tmx(path):
+        where = entry.where(label)
+        _refuse_controls(entry, where)
+        variants = {_tmx_lang(code, where): text for code, text in entry.variants.items()}
+        wanted = source_lang or (_tmx_lang(entry.srclang, where) if entry.srclang else "")
+        source = normalise_text(variants.get(wanted, ""))
+        if not wanted or not source:
+            yield {}
+            continue
+        context = entry.context
+        targets = [
+            (lang, normalise_text(text)) for lang, text in variants.items() if lang != wanted
+        ]
+        if not any(text for _, text in targets):
+            yield {}  # nothing translated
+        for lang, target in targets:
+            if not target:
+                continue
+            yield {
+                "source_lang": wanted,
+                "target_lang": lang,
+                "source": source,
+                "target": target,
+                "source_norm": source,
+                "source_hash": source_hash(source),
+                "previous": normalise_text(context) if context is not None else None,
+                "translator": entry.creationid or "",
+                "reviewer": entry.changeid or "",
+                "origin": origin,
+                "segtype": entry.segtype if entry.segtype in _KEPT_SEGTYPES else None,
+                "created_at": iso_date(entry.creationdate) or now,
+                "changed_at": iso_date(entry.changedate or entry.creationdate) or now,
+                "keys": memory_index.keys_text(source, wanted, lang),  # made outside the lock
+            }
+
+
+def _refuse_controls(entry: TmxEntry, where: str) -> None:
+    """InputError naming the unit if any text it brings holds a control character."""
+    texts = [*entry.variants.values(), entry.context or ""]
+    texts += [entry.creationid or "", entry.changeid or ""]
+    for text in texts:
+        refuse_controls(text, where)
+
+
+def _tmx_lang(code: str, where: str) -> str:
+    try:
+        return base_lang(code)
+    except ToolError:
+        raise InputError(f"{where}: unknown language {code!r}") from None
+
+
+def _is_duplicate(db: sqlite_utils.Database, row: Mapping[str, Any]) -> bool:
+    """Is the pair in the memory already, with the same context (or the row has none)?"""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM memory WHERE source_lang = ? AND target_lang = ? AND source_hash = ? "
+            "AND source_norm = ? AND target = ? AND (? IS NULL OR previous IS ?) LIMIT 1",
+            [row["source_lang"], row["target_lang"], row["source_hash"], row["source_norm"],
+             row["target"], row["previous"], row["previous"]],
+        ).fetchone()
+    )  # fmt: skip
+
+
+def import_tmx(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    *,
+    source_lang: str | None = None,
+    user: str = "",
+    batch_rows: int = BATCH_ROWS,
+) -> TmxImportResult:
+    """Add a TMX file's pairs to the memory; pairs already in it are skipped.
+
+    The source language is ``source_lang`` if given, else each unit's (or the header's)
+    srclang; every other variant becomes a pair. Only editors and admins may import.
+
+    The whole file is read and checked first (XML, languages, control characters): a
+    bad file changes nothing. Its entries then go in in batches (``batch_rows``
+    entries, or half a second of work, each one transaction, with a pause after each),
+    so a large import never keeps colleagues waiting for the write lock. If an import is
+    interrupted, the batches already committed stay; running it again adds the rest,
+    since an entry already in the memory (same pair, same context) is a duplicate.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    wanted = base_lang(source_lang) if source_lang else None
+    require_user(db, user, roles=REVIEWING_ROLES)  # before reading a large file; again below
+    result = TmxImportResult(str(path))
+    rows = list(_tmx_rows(path, wanted, stamp()))  # read and check it all first
+    result.skipped = sum(1 for row in rows if not row)
+    pending = iter([row for row in rows if row])
+    del rows
+    while _import_batch(db, pending, user, result, batch_rows):
+        time.sleep(LOCK_PAUSE)  # others waiting for the write lock get it now
+    return result
+
+
+def _import_batch(
+    db: sqlite_utils.Database,
+    rows: Iterator[dict[str, Any]],
+    user: str,
+    result: TmxImportResult,
+    batch_rows: int,
+) -> bool:
+    """Add rows in one short transaction (at most ``batch_rows``, about BATCH_SECONDS of
+    work); True if rows remain."""
+    started = time.monotonic()
+    more = False
+    with transaction(db):
+        require_user(db, user, roles=REVIEWING_ROLES)
+        keyed: list[tuple[int, str]] = []
+        for count, row in enumerate(rows, start=1):
+            if _is_duplicate(db, row):
+                result.duplicates += 1
+            else:
+                keyed.append((_insert(db, row), row["keys"]))
+            if count >= batch_rows or time.monotonic() - started > BATCH_SECONDS:
+                more = True
+                break
+        memory_index.insert_keys(db, keyed)
+        result.added += len(keyed)
+    return more
+
+
+# TMX export ---------------------------------------------------------------------------
+
+
+@dataclass
+class TmxExportResult:
+    """What a memory export wrote, and the entries it left out."""
+
+    path: str
+    written: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # entries XML cannot hold
+
+
+def memory_unit(row: Mapping[str, Any]) -> TmxUnit:
+    """The TMX unit of a memory row: people, dates, article, context and origin."""
+    from tool.formats.tmx import TmxUnit
+
+    props = [("x-article", row["article_id"] or "")]
+    if row["previous"] is not None:  # "": the article's start; None: unknown
+        props.append(("x-context", row["previous"]))
+    props.append(("x-origin", row["origin"] or ""))
+    return TmxUnit(
+        tuid=f"memory-{row['id']}",
+        srclang=row["source_lang"],
+        segtype=row["segtype"],
+        variants=[(row["source_lang"], row["source"]), (row["target_lang"], row["target"])],
+        creationdate=row["created_at"] or "",
+        creationid=row["translator"] or "",
+        changedate=row["changed_at"] or "",
+        changeid=row["reviewer"] or "",
+        props=[(name, value) for name, value in props if value or name == "x-context"],
+    )
 
 
 def export_tmx(
@@ -566,7 +624,26 @@ def export_tmx(
     *,
     source_lang: str = "ro",
     target_lang: str | None = None,
-) -> int:
-    """Export the memory of one source language (optionally one target) as TMX."""
+    locales: Mapping[str, str] | None = None,
+    force: bool = False,
+) -> TmxExportResult:
+    """Export the memory of one source language (optionally one target) as a TMX file.
+
+    The file appears whole or not at all, and replaces an existing one only with
+    ``force``. An entry holding a character XML cannot (a control typed before they were
+    refused) is left out and reported, not written half. ``locales`` maps language codes
+    to the tags written (``{"ro": "ro-RO"}``).
+    """
+    from tool.formats.tmx import TmxWriter
+
     source = base_lang(source_lang)
-    return write_tmx(memory_entries(db, source, target_lang), path, source)
+    result = TmxExportResult(str(path))
+    with open_for_writing(path, force=force) as out, TmxWriter(out, source, locales=locales) as tmx:
+        for row in memory_entries(db, source, target_lang):
+            tmx.write_unit(memory_unit(row))
+    result.written = tmx.count
+    result.skipped = [
+        {"id": int(tuid.removeprefix("memory-")), "character": f"U+{ord(char):04X}"}
+        for tuid, char in tmx.skipped
+    ]
+    return result
