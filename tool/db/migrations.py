@@ -251,6 +251,17 @@ def m003_event_chain(db: sqlite_utils.Database) -> None:
         "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
     )
     db.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
+    # Editors' segment corrections: a segment joined into another is obsolete and says which;
+    # each correction is kept so a re-import of the original applies it again.
+    db.execute("ALTER TABLE segments ADD COLUMN replaced_by INTEGER")
+    db.table("segment_corrections").create(
+        {"id": int, "article_id": str, "kind": str, "first": str, "second": str, "by": str,
+         "at": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "kind", "first", "second"},
+    )  # fmt: skip
+    db.table("segment_corrections").create_index(["article_id"])
     db.execute("CREATE INDEX idx_events_users ON events (action) WHERE unit_id IS NULL")
     users = db.execute("SELECT name, role, languages, created_at FROM users ORDER BY name")
     events = [

@@ -149,6 +149,11 @@ def restore_segment(db: sqlite_utils.Database, segment_id: int, user: str) -> di
         segment = rows[0]
         if not segment["obsolete"]:
             raise ConflictError(f"segment {segment_id} is not obsolete")
+        if segment.get("replaced_by"):
+            raise ConflictError(
+                f"segment {segment_id} was joined into segment {segment['replaced_by']}: "
+                f"split that one instead (`split-segment {segment['replaced_by']} --at ...`)"
+            )
         _restore(db, segment, user)
     return segment
 

@@ -58,7 +58,7 @@ RULES: dict[str, dict[str, frozenset[str]]] = {
     "bead-changed": _to({"needs_review"}, *WORK_STATUSES),
     "realign": _to(_NOT_APPROVED, *_NOT_APPROVED),
     "join-segments": _to({"needs_review"}, *STATUSES),
-    "split-segment": _to({"needs_review"}, *WORK_STATUSES),
+    "split-segment": _to({"needs_review"}, *STATUSES),
 }
 
 PEOPLES_ACTIONS = ("submit", "approve", "reject", "reopen")
