@@ -118,11 +118,13 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], empty: s
 
 
 def _cell(value: Any) -> str:
+    from tool.cli.render import visible
+
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    return str(value)
+    return visible(str(value))
 
 
 class Interrupted(BaseException):

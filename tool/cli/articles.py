@@ -9,7 +9,7 @@ import click
 import sqlite_utils
 
 from tool.cli.app import DeskState, cli, json_option, pass_db, pass_state, print_json, print_table
-from tool.cli.render import side_by_side
+from tool.cli.render import side_by_side, visible
 from tool.core.article import parse_plain_text
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
@@ -147,7 +147,9 @@ def show(db: sqlite_utils.Database, article_id: str, lang: str | None, as_json: 
         return
     click.echo(f"{article['id']} [{article['lang']}] {article['title']}")
     for seg in segments:
-        click.echo(f"¶{seg['paragraph']:<3} #{seg['id']:<6} {seg['kind']:<7} {seg['text']}")
+        click.echo(
+            f"¶{seg['paragraph']:<3} #{seg['id']:<6} {seg['kind']:<7} {visible(seg['text'])}"
+        )
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Iterable
@@ -16,6 +17,16 @@ STATUS_COLOURS = {
     "rejected": "red",
     "needs_review": "yellow",
 }
+
+
+# What never goes to a terminal raw: C0 controls but tab and newline, DEL, C1 (so no
+# escape or OSC sequence is ever executed, even from text stored before it was refused).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters written out (``\\x1b``), safe to print."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def terminal_width() -> int:
@@ -38,10 +49,10 @@ def side_by_side(pairs: Iterable[dict[str, Any]], width: int | None = None) -> I
             unit = f"#{pair['unit_id']}" if pair["unit_id"] else "-"
             confidence = "" if pair["confidence"] is None else f"{pair['confidence']:.2f}"
             head = f"{unit:<7}{pair['status']:<13}{confidence}"
-        target = pair["target"]
+        target = visible(pair["target"])
         if pair.get("joined_to"):
             target = f"(joined to #{pair['joined_to']})"
-        left = textwrap.wrap(pair["source"], column) or [""]
+        left = textwrap.wrap(visible(pair["source"]), column) or [""]
         right = textwrap.wrap(target, column) or [""]
         colour = STATUS_COLOURS.get(pair["status"], "magenta")
         for i in range(max(len(left), len(right))):

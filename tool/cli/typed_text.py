@@ -8,7 +8,6 @@ Without one (a pipe, a file, a test runner) :class:`PlainReader` reads lines as 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import AsyncGenerator, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import click
 import sqlite_utils
 
+from tool.cli.render import visible
 from tool.clock import stamp
 from tool.errors import InputError, ToolError
 from tool.services.workflow import clean_text, get_unit, keep_stray_draft
@@ -34,7 +34,6 @@ Ctrl-C keeps what you were typing as a draft and quits; Ctrl-D on an empty line 
 
 # Control characters as the desk refuses them (C0 but tab and newline, DEL, C1), to show
 # them as \\x1b rather than let them act on the terminal when text is printed back.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class TypingInterrupted(Exception):
@@ -225,11 +224,6 @@ def _agree(question: str, *, err: bool) -> bool:
 
 
 # --- text that cannot be saved ----------------------------------------------------------
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters written out (``\\x1b``), safe to print."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def print_back(text: str, why: str, *, err: bool = False) -> None:

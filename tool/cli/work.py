@@ -15,7 +15,7 @@ import click
 import sqlite_utils
 
 from tool.cli.app import DeskState, Interrupted, cli, pass_state
-from tool.cli.render import STATUS_COLOURS, terminal_width
+from tool.cli.render import STATUS_COLOURS, terminal_width, visible
 from tool.cli.typed_text import (
     EDITING_HELP,
     LineReader,
@@ -317,6 +317,8 @@ class WorkLoop:
 
 def _wrap(prefix: str, text: str, width: int) -> str:
     return (
-        textwrap.fill(text, width, initial_indent=prefix, subsequent_indent=" " * len(prefix))
+        textwrap.fill(
+            visible(text), width, initial_indent=prefix, subsequent_indent=" " * len(prefix)
+        )
         or prefix.rstrip()
     )

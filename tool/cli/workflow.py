@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
-from tool.cli.render import STATUS_COLOURS, terminal_width
+from tool.cli.render import STATUS_COLOURS, terminal_width, visible
 from tool.cli.typed_text import edit_translation, keep_lost_text, lease_is_theirs, lease_lost
 from tool.errors import ConflictError, PermissionDenied
 from tool.formats import WORK_FORMATS
@@ -329,8 +329,8 @@ def translate(
 
 def two_columns(left: str, right: str, width: int) -> list[str]:
     column = max(20, (width - 3) // 2)
-    lines_l = textwrap.wrap(left, column) or [""]
-    lines_r = textwrap.wrap(right, column) or [""]
+    lines_l = textwrap.wrap(visible(left), column) or [""]
+    lines_r = textwrap.wrap(visible(right), column) or [""]
     return [
         (
             (lines_l[i] if i < len(lines_l) else "").ljust(column)
@@ -371,11 +371,14 @@ def review(
             + by
         )
         if row.get("override"):
-            click.echo(click.style(f"  QA errors overridden: {row['override']}", fg="red"))
+            reason = visible(row["override"])
+            click.echo(click.style(f"  QA errors overridden: {reason}", fg="red"))
         for line in two_columns(row["source"], row["text"] or "", width - 2):
             click.echo("  " + line)
         for finding in row["qa"]:
-            message = f"  qa {finding['severity']} [{finding['check']}]: {finding['message']}"
+            message = visible(
+                f"  qa {finding['severity']} [{finding['check']}]: {finding['message']}"
+            )
             click.echo(click.style(message, fg="yellow"))
     click.echo(f"{plural(len(rows))} to review")
 
@@ -485,11 +488,11 @@ def history(state: DeskState, unit_id: int, as_json: bool) -> None:
         click.echo(f"{when(event['at'])}  {event['user']:<10} {event['action']:<9} {change}")
         if event["old_text"] != event["new_text"]:
             if event["old_text"]:
-                click.echo(click.style(f"    - {event['old_text']}", fg="red"))
+                click.echo(click.style(f"    - {visible(event['old_text'])}", fg="red"))
             if event["new_text"]:
-                click.echo(click.style(f"    + {event['new_text']}", fg="green"))
+                click.echo(click.style(f"    + {visible(event['new_text'])}", fg="green"))
         if event["comment"]:
-            click.echo(click.style(f"    “{event['comment']}”", fg="yellow"))
+            click.echo(click.style(f"    “{visible(event['comment'])}”", fg="yellow"))
 
 
 @cli.command()
