@@ -177,3 +177,42 @@ def test_racing_cli_checkouts(tmp_path):
     assert len(set(taken)) == 60
     db = open_database(db_path)
     assert db["leases"].count == db["units"].count == 60  # 3 articles reached, 20 units each
+
+
+def test_a_colleague_never_waits_long_for_approve_article(tmp_path):
+    """approve --article on a big article works in short transactions: a check-out made
+    meanwhile by another process waits well under 2 s."""
+    from tests.conftest import seed_event
+
+    db_path = tmp_path / "big.db"
+    build(db_path, articles=2, segments=4000, translators=1)
+    db = open_database(db_path)
+    add_user(db, "eve", "editor", ["en"], by="root")
+    with transaction(db):
+        db.execute(
+            "INSERT INTO units (segment_id, lang, text, status, translator, origin, updated_at) "
+            "SELECT id, 'en', 'Sentence ' || seq || ' of article ' || substr(article_id, 2) "
+            "|| '.', 'translated', 't0', 'human', '2026-01-01T00:00:00Z' FROM segments "
+            "WHERE article_id = 'a000'"
+        )
+    for (unit_id,) in db.execute("SELECT id FROM units ORDER BY id").fetchall():
+        seed_event(db, unit_id, user="t0", action="submit", old_status="new",
+                   new_status="translated", new_text=None)  # fmt: skip
+    approving = subprocess.Popen(
+        [sys.executable, str(PROJECT / "manage.py"), "--db", str(db_path), "--user", "eve",
+         "approve", "--article", "a000", "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    from tool.services.leases import checkout
+
+    waits = []
+    while approving.poll() is None:
+        started = time.monotonic()
+        checkout(db, "t0", "en", "a001", count=1)  # a colleague takes work meanwhile
+        waits.append(time.monotonic() - started)
+        time.sleep(0.05)
+    out, err = approving.communicate()
+    assert approving.returncode == 0, err
+    assert out.startswith("approved 4000 units")
+    assert len(waits) >= 5  # the check-outs really ran while it worked
+    assert max(waits) < 2.0
