@@ -56,3 +56,8 @@ def letters_case(text: str) -> str:
     if has_lower and not has_upper:
         return "lower"
     return "mixed"
+
+
+def with_article(word: str) -> str:
+    """``word`` with the English indefinite article: "an approved", "a translated"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -24,6 +24,7 @@ import sqlite_utils
 
 from tool.clock import now as clock_now
 from tool.clock import stamp
+from tool.core.text import with_article
 from tool.db import history
 from tool.db.history import NewEvent
 from tool.errors import ConflictError, NotFoundError, PermissionDenied
@@ -119,7 +120,7 @@ def check_transition(unit: dict[str, Any], new_status: str, action: str | None =
     can = " or ".join(_VERBS[s] for s in sorted(people)) or "changed"
     raise ConflictError(
         f"unit {unit['id']} is {old}: it cannot be {_VERBS.get(new_status, new_status)} "
-        f"(a {old} unit can only be {can})"
+        f"({with_article(old)} unit can only be {can})"
     )
 
 

@@ -24,6 +24,7 @@ import sqlite_utils
 
 from tool.clock import stamp
 from tool.core.locale import base_lang, validate_lang
+from tool.core.text import with_article
 from tool.db import history
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
@@ -138,7 +139,7 @@ def add_user(
         raise InputError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     langs = _languages(languages)
     if role != "admin" and not langs:
-        raise InputError(f"{_article(role)} {role} needs at least one language (--lang)")
+        raise InputError(f"{with_article(role)} needs at least one language (--lang)")
     with transaction(db):
         if desk_is_open(db) and role != "admin":
             raise InputError(
@@ -185,9 +186,7 @@ def set_user(
             disabled=before.disabled,
         )
         if after.role != "admin" and not after.languages:
-            raise InputError(
-                f"{_article(after.role)} {after.role} needs at least one language (--lang)"
-            )
+            raise InputError(f"{with_article(after.role)} needs at least one language (--lang)")
         if before.role == "admin" and after.role != "admin":
             _refuse_last_admin(db, name, "demoted")
         if after == before:
@@ -246,10 +245,6 @@ def users_history_problems(db: sqlite_utils.Database) -> list[str]:
     return problems
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 def require_user(
     db: sqlite_utils.Database,
     name: str,
@@ -272,9 +267,7 @@ def require_user(
         raise PermissionDenied(f"user {name!r} is disabled: ask an admin (`user enable`)")
     if roles is not None and not user.is_admin and user.role not in roles:
         allowed = " or ".join(_plural(r) for r in roles)
-        raise PermissionDenied(
-            f"{name} is {_article(user.role)} {user.role}: only {allowed} may do this"
-        )
+        raise PermissionDenied(f"{name} is {with_article(user.role)}: only {allowed} may do this")
     if lang is not None and not user.works_in(lang):
         langs = ", ".join(user.languages) or "none"
         raise PermissionDenied(

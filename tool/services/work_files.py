@@ -21,6 +21,7 @@ import sqlite_utils
 from tool.clock import stamp
 from tool.core.locale import base_lang, validate_lang
 from tool.core.normalize import normalise_text, refuse_controls
+from tool.core.text import with_article
 from tool.db.connection import transaction
 from tool.errors import (
     ConflictError,
@@ -303,7 +304,10 @@ def _plan_entry(
         return None, (PermissionDenied, f"{where}{item.key}: {user} holds no lease on it")
     if "translated" not in workflow.TRANSITIONS.get(unit["status"], ()):
         status = unit["status"]
-        return None, (ConflictError, f"{where}{item.key}: a {status} unit cannot be submitted")
+        return None, (
+            ConflictError,
+            f"{where}{item.key}: {with_article(status)} unit cannot be submitted",
+        )
     return ("draft" if draft else "submit", unit, entry), None
 
 
