@@ -11,6 +11,7 @@ from docx import Document as WordDocument
 
 from tests.conftest import CREDIT, DATA, UNITS, populate
 from tool.core.article import parse_article
+from tool.errors import ToolError
 from tool.formats import FORMATS, WORK_FORMATS, get_format
 from tool.formats.tmx import read_tmx
 from tool.services.exports import export_article, load_document
@@ -169,7 +170,7 @@ def test_po_header_and_flags(sample):
 def test_unknown_format_is_refused(sample, run):
     result = run("export", "budget", "--lang", "en", "--format", "pdf")
     assert result.exit_code == 2
-    with pytest.raises(Exception, match="unknown format 'pdf'"):
+    with pytest.raises(ToolError, match="unknown format 'pdf'"):
         get_format("pdf")
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import PROJECT, snapshot
 from tool.core.article import read_article_file, split_article
+from tool.errors import ConflictError, NotFoundError, PermissionDenied
 from tool.services.articles import article_pairs
 from tool.services.importer import import_originals
 from tool.services.maintenance import check
@@ -136,7 +137,7 @@ def test_edited_translation_differs_until_applied_and_keeps_approved_units(db, d
 
 def test_translation_of_an_unknown_article_is_refused_and_changes_nothing(db, db_path, corpus):
     before = snapshot(db_path)
-    with pytest.raises(Exception, match="no article 'tiff-cluj-2025'; import the original first"):
+    with pytest.raises(NotFoundError, match="no article 'tiff-cluj-2025'; import the original"):
         import_translations(db, [translation(corpus, "tiff-cluj-2025")])
     assert snapshot(db_path) == before
 
@@ -179,7 +180,7 @@ def test_realign_merge_and_split_with_history(db, corpus):
     assert actions == ["create", "align", "realign", "realign"]
     assert check(db).ok
     db["units"].update(first, {"status": "approved"})
-    with pytest.raises(Exception, match="approved"):
+    with pytest.raises(ConflictError, match="unit .* is approved; reject it before"):
         realign(db, first, "merge-next", "ed")
 
 
@@ -230,9 +231,9 @@ def test_realign_respects_languages_leases_and_refuses_an_empty_split(db, corpus
     run("user", "add", "ana", "--role", "admin", user="ana")
     run("user", "add", "ivan", "--role", "editor", "--lang", "ru", user="ana")
     run("user", "add", "tom", "--role", "translator", "--lang", "en", user="ana")
-    with pytest.raises(Exception, match="ivan"):
+    with pytest.raises(PermissionDenied, match="ivan does not work in en"):
         realign(db, head["id"], "merge-next", "ivan")  # not an English editor
-    with pytest.raises(Exception, match="one sentence for its 2 segments; nothing to split"):
+    with pytest.raises(ConflictError, match="one sentence for its 2 segments; nothing to split"):
         realign(db, head["id"], "split", "ana")
     following = db.execute(
         "SELECT u.id FROM units u JOIN segments s ON s.id = u.segment_id "
@@ -240,7 +241,7 @@ def test_realign_respects_languages_leases_and_refuses_an_empty_split(db, corpus
     ).fetchone()[0]
     db.execute("UPDATE units SET status = 'needs_review' WHERE id = ?", [following])
     assert run("checkout", "--units", str(following), "--lang", "en", user="tom").exit_code == 0
-    with pytest.raises(Exception, match=f"unit {following} is checked out by tom"):
+    with pytest.raises(ConflictError, match=f"unit {following} is checked out by tom"):
         realign(db, head["id"], "merge-next", "ana")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from itertools import product
 
@@ -355,9 +356,9 @@ def test_every_change_writes_one_event_and_history_is_append_only(desk):
     assert sorted(actions) == sorted(
         ["create", "create", "draft", "submit", "submit", "approve", "reject"]
     )
-    with pytest.raises(Exception, match="history is append-only"):
+    with pytest.raises(sqlite3.IntegrityError, match="history is append-only"):
         db.execute("UPDATE events SET comment = 'x'")
-    with pytest.raises(Exception, match="history is append-only"):
+    with pytest.raises(sqlite3.IntegrityError, match="history is append-only"):
         db.execute("DELETE FROM events")
 
 

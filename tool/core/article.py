@@ -33,9 +33,6 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ITEM = re.compile(r"^[-*+]\s+(.*)$")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
-ORIGINAL_KEYS = ("id", "lang", "title", "section", "author", "source", "published")
-TRANSLATION_KEYS = ("id", "lang", "original", "title", "translator", "published")
-
 
 @dataclass(frozen=True)
 class Block:
