@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ import sqlite_utils
 from click.testing import CliRunner
 from hypothesis import settings
 
+from tool import clock
 from tool.cli import cli
 from tool.db.connection import open_database
+from tool.services.users import add_user
 
 DATA = Path(__file__).parent / "data"
 PROJECT = Path(__file__).parent.parent
@@ -255,3 +258,105 @@ def run_checker(*paths: Path) -> str:
     assert result.returncode == 0, output
     assert "[FAIL]" not in output and "[SKIP]" not in output, output
     return output
+
+
+# --- the workflow desk: the budget article and a team ------------------------------------
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def hours(n: float) -> datetime:
+    return T0 + timedelta(hours=n)
+
+
+def make_desk(db, run):
+    """The budget article imported (7 segments) and a team: root, ana, bob, eve, ed, ivan."""
+    result = run("import", DATA / "articles" / "budget.md")
+    assert result.exit_code == 0, result.output
+    with clock.frozen(T0 - timedelta(days=30)):  # the team was there before the work starts
+        add_user(db, "root", "admin", [], by="root")
+        add_user(db, "ana", "translator", ["en"], by="root")
+        add_user(db, "bob", "translator", ["en"], by="root")
+        add_user(db, "eve", "editor", ["en"], by="root")
+        add_user(db, "ed", "editor", ["en", "ru"], by="root")
+        add_user(db, "ivan", "translator", ["ru"], by="root")
+    return db
+
+
+@pytest.fixture
+def desk(db, run):
+    """make_desk's database."""
+    return make_desk(db, run)
+
+
+def events(db, unit_id: int) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in db.execute(
+            "SELECT user, action, old_status, new_status, old_text, new_text, comment "
+            "FROM events WHERE unit_id = ? ORDER BY id",
+            [unit_id],
+        )
+    ]
+
+
+# --- an article stored directly, with units of one status ----------------------------------
+
+STORE_NOW = "2025-06-20T10:00:00.000000Z"
+
+
+def store_article(
+    db,
+    article_id: str,
+    pairs: list[tuple[str, str]],
+    *,
+    lang: str = "en",
+    status: str = "approved",
+    source_lang: str = "ro",
+) -> list[int]:
+    """An article whose segments are the pairs' sources, with units in ``lang``; unit ids.
+
+    A pair whose target is None gets no unit.
+    """
+    db["articles"].insert({"id": article_id, "lang": source_lang, "title": pairs[0][0]})
+    units = []
+    for seq, (source, target) in enumerate(pairs):
+        segment = (
+            db["segments"]
+            .insert(
+                {
+                    "article_id": article_id,
+                    "seq": seq,
+                    "paragraph": min(seq, 1),
+                    "position": seq,
+                    "kind": "title" if seq == 0 else "text",
+                    "text": source,
+                    "words": len(source.split()),
+                }  # fmt: skip
+            )
+            .last_pk
+        )
+        if target is None:
+            continue
+        unit_status = status if target else "new"
+        unit = (
+            db["units"]
+            .insert(
+                {
+                    "segment_id": segment,
+                    "lang": lang,
+                    "text": target,
+                    "status": unit_status,
+                    "translator": "ana",
+                    "reviewer": "ed" if unit_status == "approved" else None,
+                    "origin": "human",
+                    "updated_at": STORE_NOW,
+                }  # fmt: skip
+            )
+            .last_pk
+        )
+        if unit_status != "new":
+            seed_event(db, unit, user="ana", action="submit", old_status="new",
+                       new_status=unit_status, new_text=target, at=STORE_NOW)  # fmt: skip
+        units.append(unit)
+    return units

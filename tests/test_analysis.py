@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.test_memory import store_article
+from tests.conftest import store_article
 from tool.errors import NotFoundError
 from tool.services.analysis import BANDS, analyse, band_of
 from tool.services.memory import sync_memory

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import T0, hours
 from tests.conftest import approve_any as approve  # placeholder texts
 from tests.conftest import submit_any as submit  # placeholder texts
-from tests.test_workflow import T0, hours, make_desk
 from tool import clock
 from tool.db.connection import transaction
 from tool.db.history import GENESIS, verify_chain
@@ -25,11 +25,6 @@ WRITES = re.compile(
     r"(insert|update|upsert|delete))",
     re.I,
 )
-
-
-@pytest.fixture
-def desk(db, run):
-    return make_desk(db, run)
 
 
 def test_only_the_gate_writes_units_and_events():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import INTEROP_KIT, seed_event
+from tests.conftest import INTEROP_KIT, store_article
 from tool.db.connection import open_database
 from tool.errors import InputError, NotFoundError, ToolError
 from tool.services.memory import (
@@ -21,63 +21,6 @@ from tool.services.memory import (
 
 INTEROP = INTEROP_KIT / "inputs" / "good"
 NOW = "2025-06-20T10:00:00.000000Z"
-
-
-def store_article(
-    db,
-    article_id: str,
-    pairs: list[tuple[str, str]],
-    *,
-    lang: str = "en",
-    status: str = "approved",
-    source_lang: str = "ro",
-) -> list[int]:
-    """An article whose segments are the pairs' sources, with units in ``lang``; unit ids.
-
-    A pair whose target is None gets no unit.
-    """
-    db["articles"].insert({"id": article_id, "lang": source_lang, "title": pairs[0][0]})
-    units = []
-    for seq, (source, target) in enumerate(pairs):
-        segment = (
-            db["segments"]
-            .insert(
-                {
-                    "article_id": article_id,
-                    "seq": seq,
-                    "paragraph": min(seq, 1),
-                    "position": seq,
-                    "kind": "title" if seq == 0 else "text",
-                    "text": source,
-                    "words": len(source.split()),
-                }  # fmt: skip
-            )
-            .last_pk
-        )
-        if target is None:
-            continue
-        unit_status = status if target else "new"
-        unit = (
-            db["units"]
-            .insert(
-                {
-                    "segment_id": segment,
-                    "lang": lang,
-                    "text": target,
-                    "status": unit_status,
-                    "translator": "ana",
-                    "reviewer": "ed" if unit_status == "approved" else None,
-                    "origin": "human",
-                    "updated_at": NOW,
-                }  # fmt: skip
-            )
-            .last_pk
-        )
-        if unit_status != "new":
-            seed_event(db, unit, user="ana", action="submit", old_status="new",
-                       new_status=unit_status, new_text=target, at=NOW)  # fmt: skip
-        units.append(unit)
-    return units
 
 
 BUDGET = [

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import seed_event
-from tests.test_memory import store_article
+from tests.conftest import seed_event, store_article
 from tool.errors import InputError, NotFoundError, PermissionDenied
 from tool.services.maintenance import check
 from tool.services.memory import sync_memory

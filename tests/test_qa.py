@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_memory import store_article
+from tests.conftest import store_article
 from tool.core.qa import CHECKS, QAContext, TermHit, run_checks
 from tool.errors import InputError, NotFoundError, PermissionDenied
 from tool.services.glossary import add_term

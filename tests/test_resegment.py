@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import T0, hours
 from tests.conftest import approve_any as approve  # placeholder texts
 from tests.conftest import submit_any as submit  # placeholder texts
-from tests.test_workflow import T0, hours, make_desk
 from tool.errors import ConflictError, InputError, PermissionDenied
 from tool.services.leases import checkout
 from tool.services.maintenance import check
@@ -19,11 +19,6 @@ from tool.services.resegment import (
 )
 from tool.services.revisions import restore_segment
 from tool.services.units import get_unit
-
-
-@pytest.fixture
-def desk(db, run):
-    return make_desk(db, run)
 
 
 def live(db) -> list[tuple[int, int, str]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import T0, make_desk
 from tests.conftest import submit_any as submit  # placeholder texts
-from tests.test_workflow import T0, make_desk
 from tool.services.leases import checkout
 
 OSC = "\x1b]0;owned\x07"  # sets the terminal's title; a C1 CSI too

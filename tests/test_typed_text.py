@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_workflow import make_desk
+from tests.conftest import make_desk
 from tool.cli import app
 from tool.cli.typed_text import visible
 from tool.core.normalize import find_control

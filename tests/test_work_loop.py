@@ -14,8 +14,7 @@ import time
 
 import pytest
 
-from tests.conftest import PROJECT
-from tests.test_workflow import make_desk
+from tests.conftest import PROJECT, make_desk
 from tool.services.leases import checkout, release
 from tool.services.review import reject
 from tool.services.workflow import get_unit, stray_drafts, submit

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
 from itertools import product
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, T0, events, hours
 from tests.conftest import approve_any as approve  # placeholder texts
 from tests.conftest import submit_any as submit  # placeholder texts
 from tool import clock
@@ -25,42 +24,6 @@ from tool.services.workflow import (
     save_draft,
     unit_context,
 )
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-def hours(n: float) -> datetime:
-    return T0 + timedelta(hours=n)
-
-
-def make_desk(db, run):
-    """The budget article imported (7 segments) and a team: root, ana, bob, eve, ed, ivan."""
-    result = run("import", DATA / "articles" / "budget.md")
-    assert result.exit_code == 0, result.output
-    with clock.frozen(T0 - timedelta(days=30)):  # the team was there before the work starts
-        add_user(db, "root", "admin", [], by="root")
-        add_user(db, "ana", "translator", ["en"], by="root")
-        add_user(db, "bob", "translator", ["en"], by="root")
-        add_user(db, "eve", "editor", ["en"], by="root")
-        add_user(db, "ed", "editor", ["en", "ru"], by="root")
-        add_user(db, "ivan", "translator", ["ru"], by="root")
-    return db
-
-
-@pytest.fixture
-def desk(db, run):
-    return make_desk(db, run)
-
-
-def events(db, unit_id: int) -> list[tuple]:
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT user, action, old_status, new_status, old_text, new_text, comment "
-            "FROM events WHERE unit_id = ? ORDER BY id",
-            [unit_id],
-        )
-    ]
 
 
 def ids(result) -> list[int]:

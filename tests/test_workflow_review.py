@@ -6,20 +6,15 @@ import json
 
 import pytest
 
+from tests.conftest import T0, events, hours
 from tests.conftest import approve_any as approve  # placeholder texts
 from tests.conftest import submit_any as submit  # placeholder texts
-from tests.test_workflow import T0, events, hours, make_desk
 from tool import clock
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tool.services.leases import checkout
 from tool.services.progress import history, status
 from tool.services.review import approve_article, reject, review_queue
 from tool.services.workflow import get_unit
-
-
-@pytest.fixture
-def desk(db, run):
-    return make_desk(db, run)
 
 
 def translate_all(db, user: str, count: int | None = None) -> list[int]:

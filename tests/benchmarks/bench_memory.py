@@ -287,7 +287,7 @@ def bench_pretranslate(
 
 def bench_qa(runs: int = 20) -> None:
     """QA of a 100-segment article of realistic pairs with a 20-term glossary."""
-    from tests.test_memory import store_article
+    from tests.conftest import store_article
     from tests.test_qa import GOOD_PAIRS
     from tool.core.qa import QAContext, run_checks
     from tool.services.glossary import add_term
