@@ -10,6 +10,7 @@ from tool.cli import (  # noqa: F401  (importing a module registers its commands
     maintenance,
     memory,
     quality,
+    serve,
     sync,
     users,
     workflow,
