@@ -129,8 +129,20 @@
     }, seconds * 1000);
   }
 
-  // After "submit and next" the page opens at the next unit: put the cursor in its editor.
-  var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
-  var area = (target && target.querySelector("textarea")) || document.querySelector("form.editor textarea");
-  if (area) { area.focus(); }
+  // After "submit and next" the page opens at the next unit: put the cursor in its editor
+  // (once the browser has scrolled to the #u<unit> anchor, which takes the focus away).
+  function focusEditor() {
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    var area = (target && target.querySelector("textarea")) ||
+      document.querySelector("form.editor textarea");
+    if (area) {
+      area.focus({ preventScroll: true });
+      area.closest("li").scrollIntoView({ block: "center" });
+    }
+  }
+  if (document.readyState === "complete") {
+    setTimeout(focusEditor, 0);
+  } else {
+    window.addEventListener("load", function () { setTimeout(focusEditor, 0); });
+  }
 }());
