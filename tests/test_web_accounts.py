@@ -34,7 +34,8 @@ def test_passwords_are_hashed_with_argon2_and_checked(accounts):
     auth.set_password(accounts, "mihai", "correct horse battery", by="ana")
     stored = accounts.execute("SELECT hash FROM passwords WHERE user = 'mihai'").fetchone()[0]
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
-    assert auth.sign_in(accounts, "mihai", "correct horse battery", address="1.2.3.4").name == "mihai"
+    user = auth.sign_in(accounts, "mihai", "correct horse battery", address="1.2.3.4")
+    assert user.name == "mihai"
 
 
 def test_wrong_password_and_unknown_name_get_the_same_answer(accounts):
@@ -126,7 +127,9 @@ def test_sessions_expire_when_idle_and_end_when_the_password_changes(accounts):
 def test_a_new_session_replaces_the_one_the_browser_had(accounts):
     idle, lifetime = timedelta(minutes=30), timedelta(hours=12)
     first = auth.start_session(accounts, "mihai", address="a", idle=idle)
-    second = auth.start_session(accounts, "mihai", address="a", idle=idle, replaces=first.session_id)
+    second = auth.start_session(
+        accounts, "mihai", address="a", idle=idle, replaces=first.session_id
+    )
     assert first.session_id != second.session_id and first.csrf != second.csrf
     assert auth.session(accounts, first.session_id, idle=idle, lifetime=lifetime) is None
     assert auth.session(accounts, second.session_id, idle=idle, lifetime=lifetime)
@@ -144,7 +147,9 @@ def test_user_password_reads_stdin_when_not_a_terminal(run, db):
     assert auth.sign_in(db, "mihai", "correct horse battery", address="x").name == "mihai"
     refused = run("user", "password", "ana", user="mihai", input="mihai wants it\n")
     assert refused.exit_code == 1
-    assert refused.output == "Error: mihai is a translator: only admins manage other people's accounts\n"
+    assert refused.output == (
+        "Error: mihai is a translator: only admins manage other people's accounts\n"
+    )
 
 
 def test_user_password_is_never_an_argument(run):

@@ -118,8 +118,12 @@ def test_the_workflow_through_the_api_matches_the_cli(client, tokens, run):
     assert mine == cli_json(run, "mihai", "mine")
     draft = call(client, mihai, "PUT", "/api/units/1/draft", {"text": "Storm in Constanta"})
     assert draft.json() == {
-        "unit_id": 1, "action": "draft", "status": "new", "text": "Storm in Constanta", "changed": True,
-    }  # fmt: skip
+        "unit_id": 1,
+        "action": "draft",
+        "status": "new",
+        "text": "Storm in Constanta",
+        "changed": True,
+    }
     for unit, text in (
         (1, "Storm in Constanța"),
         (2, "The wind reached 90 km/h."),

@@ -32,7 +32,8 @@ def cheap_argon2():
 def desk(db_path, tmp_path):
     gale = tmp_path / "gale.md"
     gale.write_text(
-        "---\nid: gale\nlang: ro\ntitle: Vijelie\n---\n\nVântul a atins 100 km/h. Șeful ISU a cerut prudență.\n",
+        "---\nid: gale\nlang: ro\ntitle: Vijelie\n---\n\n"
+        "Vântul a atins 100 km/h. Șeful ISU a cerut prudență.\n",
         encoding="utf-8",
     )
     make_desk(db_path, [DATA / "articles" / "storm.md", gale])

@@ -181,7 +181,8 @@ def test_sign_in_gives_a_fresh_session_id_and_sign_out_ends_it(app):
         first = client.cookies[SESSION_COOKIE]
         assert first != "chosen-by-an-attacker"
         assert client.get("/", follow_redirects=False).status_code == 200
-        signed_out = client.post("/logout", data={"csrf": page_csrf(client)}, follow_redirects=False)
+        csrf = page_csrf(client)
+        signed_out = client.post("/logout", data={"csrf": csrf}, follow_redirects=False)
         assert signed_out.headers["location"] == "/login"
         use_session(client, first)
         assert client.get("/", follow_redirects=False).headers["location"] == "/login"

@@ -200,7 +200,8 @@ def check(path: Path, tally: Tally) -> list[str]:
         dict(db.execute("SELECT action, COUNT(*) FROM events GROUP BY action").fetchall())
     )
     baseline = db.execute(
-        "SELECT COUNT(*) FROM events WHERE action = 'submit' AND user = 't00' AND new_text LIKE 'Baseline%'"
+        "SELECT COUNT(*) FROM events WHERE action = 'submit' AND user = 't00' "
+        "AND new_text LIKE 'Baseline%'"
     ).fetchone()[0]
     if len(tally.submitted) != len(set(tally.submitted)):
         problems.append("a unit was submitted twice")
@@ -219,21 +220,26 @@ def check(path: Path, tally: Tally) -> list[str]:
     for unit_id in tally.approved:
         if states.get(unit_id) != "approved":
             problems.append(f"unit {unit_id} was approved but is {states.get(unit_id)}")
-    last = dict(db.execute(
-        "SELECT unit_id, new_status FROM events WHERE id IN (SELECT MAX(id) FROM events GROUP BY unit_id)"
-    ).fetchall())  # fmt: skip
+    last = dict(
+        db.execute(
+            "SELECT unit_id, new_status FROM events "
+            "WHERE id IN (SELECT MAX(id) FROM events GROUP BY unit_id)"
+        ).fetchall()
+    )
     wrong = [u for u, s in states.items() if last.get(u, "new") != s]
     if wrong:
         problems.append(
             f"{len(wrong)} units whose status is not their last event's (e.g. {wrong[:3]})"
         )
     transitions = db.execute(
-        "SELECT COUNT(*) FROM events WHERE action IN ('submit', 'approve') AND old_status != new_status"
+        "SELECT COUNT(*) FROM events WHERE action IN ('submit', 'approve') "
+        "AND old_status != new_status"
     ).fetchone()[0]
     if transitions != events["submit"] + events["approve"]:
         problems.append("an event recorded no transition")
     stale = db.execute(
-        "SELECT COUNT(*) FROM leases l JOIN units u ON u.id = l.unit_id WHERE u.status IN ('translated', 'approved')"
+        "SELECT COUNT(*) FROM leases l JOIN units u ON u.id = l.unit_id "
+        "WHERE u.status IN ('translated', 'approved')"
     ).fetchone()[0]
     if stale:
         problems.append(f"{stale} leases left on submitted units")
@@ -302,19 +308,23 @@ def main() -> int:
     parser.add_argument("--segments", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
-        report = run(Path(tmp), seconds=args.seconds, translators=args.translators,
-                     editors=args.editors, articles=args.articles, segments=args.segments)  # fmt: skip
-    print(
-        f"{args.translators} translators + {args.editors} editors, {report.seconds:.1f} s on 127.0.0.1"
-    )
+        report = run(
+            Path(tmp),
+            seconds=args.seconds,
+            translators=args.translators,
+            editors=args.editors,
+            articles=args.articles,
+            segments=args.segments,
+        )
+    who = f"{args.translators} translators + {args.editors} editors"
+    print(f"{who}, {report.seconds:.1f} s on 127.0.0.1")
     print("| measure | value |")
     print("| --- | ---: |")
     print(f"| requests/s (all) | {report.rate:,.0f} |")
     print(f"| submits / approvals | {report.submits:,} / {report.approvals:,} |")
     print(f"| submit p50 / p95 over HTTP | {report.submit_p50:.1f} / {report.submit_p95:.1f} ms |")
-    print(
-        f"| library submit in-process p50 / p95 (baseline) | {report.library_p50:.2f} / {report.library_p95:.2f} ms |"
-    )
+    library = f"{report.library_p50:.2f} / {report.library_p95:.2f} ms"
+    print(f"| library submit in-process p50 / p95 (baseline) | {library} |")
     print(f"| ratio p50 HTTP / library | {report.submit_p50 / report.library_p50:.0f}x |")
     print(f"| responses by status | {report.statuses} |")
     verdict = "ok" if not report.problems else "; ".join(report.problems)
