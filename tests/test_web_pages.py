@@ -13,8 +13,9 @@ from tests.conftest import DATA
 from tests.web_helpers import cheap_hashing, client_for, make_desk, page_csrf, sign_in
 from tool.db.connection import open_database
 from tool.formats import FORMATS
-from tool.services import auth
+from tool.services import auth, users
 from tool.services.exports import export_article
+from tool.services.importer import import_originals
 from tool.services.leases import checkout, release
 from tool.services.review import approve
 from tool.services.workflow import get_unit, submit
@@ -311,3 +312,42 @@ def test_word_diff_marks_changed_words():
         ("insert", "100"),
         ("equal", " km/h."),
     ]
+
+
+@pytest.mark.skipif(
+    not hasattr(users, "set_user") or not hasattr(users, "disable_user"),
+    reason="the library's `user set` and `user disable` are not on this branch yet",
+)
+def test_admins_change_roles_and_languages_and_disable_people(app, desk):
+    with client_for(app) as dan, client_for(app) as admin:
+        as_user(dan, "dan")
+        csrf = as_user(admin, "ana")
+        changed = admin.post(
+            "/admin/users/mihai", data={"csrf": csrf, "role": "editor", "languages": "en ro"}
+        )
+        assert "mihai: editor (en, ro)" in changed.text
+        disabled = admin.post("/admin/users/dan/disable", data={"csrf": csrf})
+        assert "dan disabled" in disabled.text
+        assert dan.get("/").status_code == 403  # the session of a disabled user stops working
+        dan.cookies.clear()
+        assert sign_in(dan, "dan").status_code == 403
+        enabled = admin.post("/admin/users/dan/disable", data={"csrf": csrf, "enable": "1"})
+        assert "dan enabled" in enabled.text
+        assert sign_in(dan, "dan").status_code == 303
+
+
+def test_review_shows_how_an_edited_original_changed(browser, desk, tmp_path):
+    db = open_database(desk)
+    checkout(db, "mihai", "en", "storm")
+    submit(db, 2, "mihai", "The wind reached 90 km/h.")
+    approve(db, [2], "elena")
+    edited = tmp_path / "storm.md"
+    original = (DATA / "articles" / "storm.md").read_text(encoding="utf-8")
+    edited.write_text(original.replace("90 km/h", "95 km/h"), encoding="utf-8")
+    import_originals(db, [str(edited)], user="ana")
+    assert get_unit(db, 2)["status"] == "needs_review"
+    db.close()
+    as_user(browser, "elena")
+    page = browser.get("/articles/storm/review?lang=en").text
+    item = page[page.index('id="u2"') :]
+    assert "<del>90</del><ins>95</ins>" in item[: item.index("</li>")]

@@ -124,8 +124,9 @@ def _may_manage(db: sqlite_utils.Database, name: str, by: str) -> User:
     """The user ``name``, if ``by`` is an admin or ``name`` themselves; else PermissionDenied."""
     actor = require_user(db, by)
     if by != name and not actor.is_admin:
+        article = "an" if actor.role[:1] in "aeiou" else "a"
         raise PermissionDenied(
-            f"{by} is a {actor.role}: only admins manage other people's accounts"
+            f"{by} is {article} {actor.role}: only admins manage other people's accounts"
         )
     return get_user(db, name)
 
@@ -222,7 +223,7 @@ def sign_in(
                     "UPDATE passwords SET hash = ? WHERE user = ?",
                     [_hasher().hash(password), name],
                 )
-        return get_user(db, name)
+        return require_user(db, name)  # a disabled account is refused, after the password
     with transaction(db):
         db.execute(
             "INSERT INTO sign_in_failures (name, address, at) VALUES (?, ?, ?)",
@@ -341,7 +342,7 @@ def token_user(db: sqlite_utils.Database, token: str, *, now: datetime | None = 
     if not last_used or last_used < stamp(at - TOKEN_TOUCH):
         with transaction(db):
             db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", [stamp(at), token_id])
-    return get_user(db, name)
+    return require_user(db, name)  # refuses a disabled account
 
 
 # --- browser sessions ---------------------------------------------------------------------

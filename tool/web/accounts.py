@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from tool.errors import ToolError
 from tool.services import auth
+from tool.services import users as users_service
 from tool.services.users import ROLES, add_user, desk_is_open, list_users
 from tool.web.security import (
     LOGIN_COOKIE,
@@ -232,6 +233,7 @@ def _admin_page(
         users.append(
             {
                 "user": user,
+                "disabled": bool(getattr(user, "disabled", False)),
                 "has_password": auth.has_password(db, user.name),
                 # The library decides who may see tokens: a non-admin is refused here.
                 "tokens": auth.list_tokens(db, user.name, by=page.name),
@@ -244,6 +246,8 @@ def _admin_page(
             "page": page,
             "users": users,
             "roles": ROLES,
+            "can_set": hasattr(users_service, "set_user"),
+            "can_disable": hasattr(users_service, "disable_user"),
             "message": message,
             "error": error,
             "issued": issued,
@@ -319,5 +323,47 @@ def admin_revoke_tokens(
     def act() -> str:
         ids = auth.revoke_tokens(db, name, by=form.name, token_id=_token_id(form))
         return f"revoked {_tokens(len(ids))} of {name}"
+
+    return _admin_action(request, form, act)
+
+
+@router.post("/admin/users/{name}")
+def admin_set_user(
+    request: Request, name: str, form: Annotated[Posted, Depends(posted)]
+) -> Response:
+    """Change someone's role and languages (the library's `user set`)."""
+    db = desk_of(request).db()
+
+    def act() -> str:
+        from tool.errors import InputError
+
+        set_user = getattr(users_service, "set_user", None)
+        if set_user is None:
+            raise InputError("this desk's library cannot change roles (it has no `user set`)")
+        languages = form.text("languages").replace(",", " ").split()
+        changed = set_user(
+            db, name, role=form.text("role") or None, languages=languages, by=form.name
+        )
+        return f"{changed.name}: {changed.role} ({', '.join(changed.languages) or 'all languages'})"
+
+    return _admin_action(request, form, act)
+
+
+@router.post("/admin/users/{name}/disable")
+def admin_disable_user(
+    request: Request, name: str, form: Annotated[Posted, Depends(posted)]
+) -> Response:
+    """Disable someone (or, with ``enable``, enable them again): the library's `user disable`."""
+    db = desk_of(request).db()
+
+    def act() -> str:
+        from tool.errors import InputError
+
+        disable_user = getattr(users_service, "disable_user", None)
+        if disable_user is None:
+            raise InputError("this desk's library cannot disable users (it has no `user disable`)")
+        enable = bool(form.text("enable"))
+        disable_user(db, name, by=form.name, enable=enable)
+        return f"{name} {'enabled' if enable else 'disabled'}"
 
     return _admin_action(request, form, act)

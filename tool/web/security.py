@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from tool.errors import ToolError
 from tool.services import auth
-from tool.services.users import REVIEWING_ROLES, User, get_user
+from tool.services.users import REVIEWING_ROLES, User, require_user
 
 SESSION_COOKIE = "desk_session"
 LOGIN_COOKIE = "desk_login"  # the signed-out browser's CSRF secret for the sign-in form
@@ -105,7 +105,7 @@ def _page_user(request: Request) -> PageUser | None:
     found = auth.session(db, session_id, idle=desk.settings.idle, lifetime=desk.settings.lifetime)
     if found is None:
         return None
-    return PageUser(get_user(db, found.user), found.csrf, session_id)
+    return PageUser(require_user(db, found.user), found.csrf, session_id)
 
 
 def optional_page_user(request: Request) -> PageUser | None:

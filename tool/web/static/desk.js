@@ -51,10 +51,11 @@
     var saveTimer = null;
     var qaTimer = null;
     var leaving = false;
+    var lost = false; // the lease is gone: the text was kept once, for whoever holds the unit
 
     function saveDraft() {
       var text = area.value;
-      if (leaving || text === lastSaved || !text.trim()) { return; }
+      if (leaving || lost || text === lastSaved || !text.trim()) { return; }
       saved.textContent = "saving…";
       post("/units/" + unit + "/draft", { text: text }).then(function (r) {
         if (r.ok) {
@@ -62,6 +63,7 @@
           saved.classList.remove("error");
           saved.textContent = "draft saved " + when(r.json && r.json.saved_at).slice(11, 16);
         } else {
+          lost = Boolean(r.json && r.json.kept);
           saved.classList.add("error");
           saved.textContent = (r.json && r.json.error) || "not saved (" + r.status + ")";
         }
