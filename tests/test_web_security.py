@@ -313,3 +313,29 @@ def test_forwarded_proto_counts_only_from_a_trusted_proxy(desk, tmp_path):
     with served_desk(desk, tmp_path / "proxied.log", "--proxy", "127.0.0.1") as base:
         cookie = cookie_after_sign_in(base)
         assert cookie and "Secure" in cookie
+
+
+def test_every_form_on_every_page_carries_a_csrf_token(app, desk):
+    pages = ["/", "/account", "/admin", "/articles/storm?lang=en", "/articles/storm/work?lang=en",
+             "/articles/storm/review?lang=en", "/articles/storm/approve-all?lang=en", "/units/1"]  # fmt: skip
+    with client_for(app) as client:
+        csrf = sign_in_and_csrf(client, "ana")
+        client.post("/articles/storm/checkout", data={"csrf": csrf, "lang": "en"})
+        forms = 0
+        for url in pages:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            for form in re.findall(r"<form\b.*?</form>", page.text, re.S):
+                forms += 1
+                assert 'method="post"' in form, (url, form[:80])
+                assert f'name="csrf" value="{csrf}"' in form, (url, form[:80])
+        assert forms > 20
+        login = client_for(app).get("/login").text
+        assert re.search(
+            r'<form[^>]*id="login-form".*?name="csrf" value="[0-9a-f]{64}"', login, re.S
+        )
+
+
+def sign_in_and_csrf(client, name):
+    assert sign_in(client, name).status_code == 303
+    return page_csrf(client)

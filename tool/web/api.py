@@ -44,7 +44,7 @@ from tool.services.users import User
 from tool.web.context import Desk
 from tool.web.security import AuthRequired, bearer, client_address, desk_of
 
-router = APIRouter(prefix="/api", tags=["desk"])
+router = APIRouter(prefix="/api")
 T = TypeVar("T")
 B = TypeVar("B", bound=BaseModel)
 Lang = Annotated[str, Query(description="Target language, e.g. en.")]
@@ -191,6 +191,7 @@ class ReopenRequest(BaseModel):
     "/tokens",
     summary="Exchange a name and password for a new API token",
     openapi_extra=documented(TokenRequest),
+    tags=["tokens"],
 )
 async def create_token(request: Request) -> Any:
     """Sign in with a password (throttled like the sign-in page); the token is shown once."""
@@ -208,14 +209,16 @@ async def create_token(request: Request) -> Any:
     return await desk.read(job)  # argon2 takes a while: never in the writer thread
 
 
-@router.delete("/tokens/current", summary="Revoke the token this request carries (log out)")
+@router.delete(
+    "/tokens/current", summary="Revoke the token this request carries (log out)", tags=["tokens"]
+)
 async def revoke_current_token(call: Call) -> Any:
     return await call.write(
         lambda db, user: {"revoked": auth.revoke_token(db, call.token, by=user.name)}
     )
 
 
-@router.get("/me", summary="Who the token belongs to")
+@router.get("/me", summary="Who the token belongs to", tags=["tokens"])
 async def me(call: Call) -> Any:
     return await call.read(
         lambda db, user: {"name": user.name, "role": user.role, "languages": list(user.languages)}
@@ -225,7 +228,11 @@ async def me(call: Call) -> Any:
 # --- articles -------------------------------------------------------------------------------
 
 
-@router.get("/articles", summary="Articles (as `articles --json`); progress=true adds progress")
+@router.get(
+    "/articles",
+    summary="Articles (as `articles --json`); progress=true adds progress",
+    tags=["articles"],
+)
 async def list_articles(
     call: Call, with_progress: Annotated[bool, Query(alias="progress")] = False
 ) -> Any:
@@ -245,7 +252,7 @@ async def list_articles(
     return await call.read(job)
 
 
-@router.get("/articles/{article_id}", summary="An article (as `show --json`)")
+@router.get("/articles/{article_id}", summary="An article (as `show --json`)", tags=["articles"])
 async def show_article(call: Call, article_id: str, lang: OptionalLang = None) -> Any:
     """Its segments; with ``lang``, its pairs side by side with the units."""
 
@@ -263,7 +270,9 @@ async def show_article(call: Call, article_id: str, lang: OptionalLang = None) -
     return await call.read(job)
 
 
-@router.get("/articles/{article_id}/units", summary="An article's units in one language")
+@router.get(
+    "/articles/{article_id}/units", summary="An article's units in one language", tags=["articles"]
+)
 async def article_units(call: Call, article_id: str, lang: Lang) -> Any:
     """The pairs of `show ARTICLE --lang LANG --json` (target-only lines included)."""
     return await call.read(
@@ -271,7 +280,9 @@ async def article_units(call: Call, article_id: str, lang: Lang) -> Any:
     )
 
 
-@router.get("/articles/{article_id}/export", summary="Export an article in any format")
+@router.get(
+    "/articles/{article_id}/export", summary="Export an article in any format", tags=["articles"]
+)
 async def export_article(
     call: Call,
     article_id: str,
@@ -304,7 +315,11 @@ def download(data: bytes, fmt: str, name: str) -> Response:
     )
 
 
-@router.post("/articles/{article_id}/approve", summary="Approve every submitted unit of an article")
+@router.post(
+    "/articles/{article_id}/approve",
+    summary="Approve every submitted unit of an article",
+    tags=["articles"],
+)
 async def approve_article(call: Call, article_id: str, lang: Lang) -> Any:
     """As `approve --article ARTICLE --lang LANG --json`: units that cannot be approved
     (your own, QA errors) are skipped and listed."""
@@ -313,7 +328,7 @@ async def approve_article(call: Call, article_id: str, lang: Lang) -> Any:
     )
 
 
-@router.get("/status", summary="Progress (as `status --json`)")
+@router.get("/status", summary="Progress (as `status --json`)", tags=["articles"])
 async def status(
     call: Call, article: str | None = None, lang: OptionalLang = None, by: str | None = None
 ) -> Any:
@@ -329,6 +344,7 @@ async def status(
     "/checkout",
     summary="Check out units (as `checkout --json`)",
     openapi_extra=documented(CheckoutRequest),
+    tags=["translators"],
 )
 async def checkout(call: Call) -> Any:
     """Leases units to you; each unit carries its best memory match (or null)."""
@@ -353,7 +369,9 @@ async def checkout(call: Call) -> Any:
     return await call.write(job)
 
 
-@router.get("/work-file", summary="Units as a PO or XLIFF file for a CAT tool")
+@router.get(
+    "/work-file", summary="Units as a PO or XLIFF file for a CAT tool", tags=["translators"]
+)
 async def work_file(
     call: Call,
     units: Annotated[list[int], Query(description="Unit ids (repeat the parameter).")],
@@ -389,6 +407,7 @@ UPLOAD_DOC = {
     "/import-work",
     summary="Bring back a PO or XLIFF file (as `import-work --json`)",
     openapi_extra=UPLOAD_DOC,
+    tags=["translators"],
 )
 async def import_work(request: Request, call: Call, lang: OptionalLang = None) -> Any:
     """The file (multipart field ``file``) is submitted onto the units you hold, all or nothing."""
@@ -415,6 +434,7 @@ async def import_work(request: Request, call: Call, lang: OptionalLang = None) -
     "/renew",
     summary="Renew your leases (as `renew --json`)",
     openapi_extra=documented(UnitsRequest),
+    tags=["translators"],
 )
 async def renew(call: Call) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
@@ -428,6 +448,7 @@ async def renew(call: Call) -> Any:
     "/release",
     summary="Release units (as `release --json`)",
     openapi_extra=documented(UnitsRequest),
+    tags=["translators"],
 )
 async def release(call: Call) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
@@ -436,7 +457,7 @@ async def release(call: Call) -> Any:
     return await call.write(job)
 
 
-@router.get("/mine", summary="Your units (as `mine --json`)")
+@router.get("/mine", summary="Your units (as `mine --json`)", tags=["translators"])
 async def mine(call: Call, lang: OptionalLang = None, article: str | None = None) -> Any:
     return await call.read(
         lambda db, user: {
@@ -446,7 +467,7 @@ async def mine(call: Call, lang: OptionalLang = None, article: str | None = None
     )
 
 
-@router.get("/units/{unit_id}", summary="A unit with its context")
+@router.get("/units/{unit_id}", summary="A unit with its context", tags=["translators"])
 async def unit(call: Call, unit_id: int) -> Any:
     """The unit, its source, the sentences around it, and texts others typed after losing it."""
     return await call.read(lambda db, user: workflow.unit_context(db, unit_id))
@@ -456,6 +477,7 @@ async def unit(call: Call, unit_id: int) -> Any:
     "/units/{unit_id}/draft",
     summary="Save a draft (as `translate UNIT TEXT --json`)",
     openapi_extra=documented(TextRequest),
+    tags=["translators"],
 )
 async def save_draft(call: Call, unit_id: int) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
@@ -469,6 +491,7 @@ async def save_draft(call: Call, unit_id: int) -> Any:
     "/units/{unit_id}/submit",
     summary="Submit (as `translate UNIT --submit --json`)",
     openapi_extra=documented(SubmitRequest),
+    tags=["translators"],
 )
 async def submit(call: Call, unit_id: int) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
@@ -483,6 +506,7 @@ async def submit(call: Call, unit_id: int) -> Any:
     "/units/{unit_id}/stray-draft",
     summary="Keep text typed after losing the lease",
     openapi_extra=documented(TextRequest),
+    tags=["translators"],
 )
 async def stray_draft(call: Call, unit_id: int) -> Any:
     """The unit does not change; its history keeps the text for whoever holds it now."""
@@ -494,7 +518,7 @@ async def stray_draft(call: Call, unit_id: int) -> Any:
     return await call.write(job)
 
 
-@router.get("/units/{unit_id}/qa", summary="QA findings on a unit as stored")
+@router.get("/units/{unit_id}/qa", summary="QA findings on a unit as stored", tags=["translators"])
 async def unit_qa(call: Call, unit_id: int) -> Any:
     return await call.read(lambda db, user: [f.as_dict() for f in qa.check_unit(db, unit_id)])
 
@@ -503,6 +527,7 @@ async def unit_qa(call: Call, unit_id: int) -> Any:
     "/units/{unit_id}/qa",
     summary="QA findings for a proposed translation",
     openapi_extra=documented(TextRequest),
+    tags=["translators"],
 )
 async def unit_qa_preview(call: Call, unit_id: int) -> Any:
     """What the checks would find if ``text`` were the unit's translation (nothing stored)."""
@@ -516,7 +541,9 @@ async def unit_qa_preview(call: Call, unit_id: int) -> Any:
     return await call.read(job)
 
 
-@router.get("/units/{unit_id}/matches", summary="Memory matches for a unit's source")
+@router.get(
+    "/units/{unit_id}/matches", summary="Memory matches for a unit's source", tags=["translators"]
+)
 async def unit_matches(
     call: Call,
     unit_id: int,
@@ -534,7 +561,9 @@ async def unit_matches(
     return await call.read(job)
 
 
-@router.get("/units/{unit_id}/glossary", summary="Glossary terms in a unit's source")
+@router.get(
+    "/units/{unit_id}/glossary", summary="Glossary terms in a unit's source", tags=["translators"]
+)
 async def unit_glossary(call: Call, unit_id: int) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
         unit = workflow.unit_context(db, unit_id)
@@ -544,7 +573,11 @@ async def unit_glossary(call: Call, unit_id: int) -> Any:
     return await call.read(job)
 
 
-@router.get("/units/{unit_id}/history", summary="A unit's history (as `history --json`)")
+@router.get(
+    "/units/{unit_id}/history",
+    summary="A unit's history (as `history --json`)",
+    tags=["translators"],
+)
 async def history(call: Call, unit_id: int) -> Any:
     return await call.read(lambda db, user: progress.history(db, unit_id, user.name))
 
@@ -552,7 +585,7 @@ async def history(call: Call, unit_id: int) -> Any:
 # --- editors --------------------------------------------------------------------------------
 
 
-@router.get("/review", summary="Units waiting for review (as `review --json`)")
+@router.get("/review", summary="Units waiting for review (as `review --json`)", tags=["editors"])
 async def review_queue(
     call: Call, lang: Lang, article: str | None = None, needs_review: bool = False
 ) -> Any:
@@ -586,6 +619,7 @@ def _approve(call: Caller, ids: list[int] | None) -> Callable[[sqlite_utils.Data
     "/units/{unit_id}/approve",
     summary="Approve a unit (as `approve UNIT --json`)",
     openapi_extra=documented(ApproveRequest),
+    tags=["editors"],
 )
 async def approve(call: Call, unit_id: int) -> Any:
     """With ``text``, approve with an edit (the history keeps both texts)."""
@@ -596,6 +630,7 @@ async def approve(call: Call, unit_id: int) -> Any:
     "/approve",
     summary="Approve several units, all or nothing (as `approve UNITS --json`)",
     openapi_extra=documented(ApproveManyRequest),
+    tags=["editors"],
 )
 async def approve_many(call: Call) -> Any:
     return await call.write(_approve(call, None))
@@ -605,6 +640,7 @@ async def approve_many(call: Call) -> Any:
     "/units/{unit_id}/reject",
     summary="Reject a unit with a comment (as `reject --json`)",
     openapi_extra=documented(CommentRequest),
+    tags=["editors"],
 )
 async def reject(call: Call, unit_id: int) -> Any:
     return await call.write(
@@ -616,6 +652,7 @@ async def reject(call: Call, unit_id: int) -> Any:
     "/units/{unit_id}/reopen",
     summary="Reopen an approved unit (as `reopen --json`)",
     openapi_extra=documented(CommentRequest),
+    tags=["editors"],
 )
 async def reopen(call: Call, unit_id: int) -> Any:
     return await call.write(
@@ -627,6 +664,7 @@ async def reopen(call: Call, unit_id: int) -> Any:
     "/reopen",
     summary="Reopen approved units, all or nothing (as `reopen --json`)",
     openapi_extra=documented(ReopenRequest),
+    tags=["editors"],
 )
 async def reopen_many(call: Call) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
@@ -639,7 +677,11 @@ async def reopen_many(call: Call) -> Any:
 # --- memory, glossary, quality ----------------------------------------------------------------
 
 
-@router.get("/qa", summary="QA findings of an article (as `qa run --json`)")
+@router.get(
+    "/qa",
+    summary="QA findings of an article (as `qa run --json`)",
+    tags=["memory, glossary and QA"],
+)
 async def qa_run(
     call: Call,
     lang: Lang,
@@ -659,7 +701,11 @@ async def qa_run(
     return await call.read(job)
 
 
-@router.get("/memory/search", summary="Search the memory (as `memory search --json`)")
+@router.get(
+    "/memory/search",
+    summary="Search the memory (as `memory search --json`)",
+    tags=["memory, glossary and QA"],
+)
 async def memory_search(
     call: Call,
     text: str,
@@ -678,7 +724,11 @@ async def memory_search(
     return await call.read(job)
 
 
-@router.get("/glossary", summary="The glossary (as `glossary list --json`)")
+@router.get(
+    "/glossary",
+    summary="The glossary (as `glossary list --json`)",
+    tags=["memory, glossary and QA"],
+)
 async def glossary_list(
     call: Call, lang: OptionalLang = None, source_lang: str | None = None
 ) -> Any:
@@ -687,7 +737,8 @@ async def glossary_list(
     )
 
 
-#: The routes a busy desk calls most, matched first (routes are tried in order).
+#: The routes a busy desk calls most, matched first (routes are tried in order; the
+#: documentation groups routes by tag, so this order does not show there).
 BUSIEST = (
     "/api/units/{unit_id}/submit",
     "/api/checkout",

@@ -63,6 +63,9 @@ def wants_json(request: Request) -> bool:
     )
 
 
+STATIC_PREFIXES = ("/static/", "/api/docs-assets/")
+
+
 class SecurityHeaders:
     """Adds the headers every response needs (CSP for pages unless a route set its own)."""
 
@@ -74,6 +77,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        static = scope["path"].startswith(STATIC_PREFIXES)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
@@ -82,7 +87,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
-                    (b"cache-control", b"no-store"),
+                    (b"cache-control", b"max-age=3600" if static else b"no-store"),
                 ]
                 if b"content-security-policy" not in names:
                     extra.append((b"content-security-policy", PAGE_CSP.encode()))
@@ -105,6 +110,13 @@ def create_app(settings: WebSettings | str | Path) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         default_response_class=DeskJSON,
+        openapi_tags=[
+            {"name": "articles", "description": "Articles, their units, progress, exports."},
+            {"name": "translators", "description": "Check-outs, drafts, submissions."},
+            {"name": "editors", "description": "The review queue, approvals, rejections."},
+            {"name": "memory, glossary and QA", "description": "What helps translating."},
+            {"name": "tokens", "description": "Tokens for a name and password; who you are."},
+        ],
     )
     app.state.desk = Desk(settings)
     app.state.templates = make_templates()
