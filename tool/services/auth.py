@@ -296,7 +296,8 @@ def revoke_tokens(
     with transaction(db):
         _may_manage(db, name, by)
         at = stamp(now or clock_now())
-        where, params = "user = ? AND revoked_at IS NULL", [name]
+        where = "user = ? AND revoked_at IS NULL"
+        params: list[Any] = [name]
         if token_id is not None:
             row = db.execute(
                 "SELECT revoked_at FROM tokens WHERE id = ? AND user = ?", [token_id, name]

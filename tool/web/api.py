@@ -129,7 +129,7 @@ def plain(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
-def _override(reason: str | None) -> dict[str, str]:
+def _override(reason: str | None) -> dict[str, Any]:
     """The QA override reason, passed on only when one was given."""
     return {"override": reason} if reason else {}
 
@@ -602,6 +602,7 @@ def _approve(call: Caller, ids: list[int] | None) -> Callable[[sqlite_utils.Data
     """A job approving ``ids`` (or the body's ``units``) as `approve` does."""
 
     def job(db: sqlite_utils.Database, user: User) -> Any:
+        body: ApproveRequest
         if ids is None:
             many = call.parse(ApproveManyRequest)
             body, units = many, many.units
@@ -747,4 +748,8 @@ BUSIEST = (
     "/api/review",
     "/api/mine",
 )
-router.routes.sort(key=lambda r: BUSIEST.index(r.path) if r.path in BUSIEST else len(BUSIEST))
+router.routes.sort(
+    key=lambda r: (
+        BUSIEST.index(path) if (path := getattr(r, "path", "")) in BUSIEST else len(BUSIEST)
+    )
+)

@@ -102,7 +102,7 @@ def _decide(request: Request, unit_id: int, form: Posted, action: str) -> Respon
     comment = form.text("comment")
     text = form.text("text") if form.text("edit") else None
     override = form.text("override").strip()
-    extra = {"override": override} if override else {}
+    extra: dict[str, Any] = {"override": override} if override else {}
     try:
         if action == "approve":
             result = review.approve(db, [unit_id], form.name, text=text, comment=comment, **extra)

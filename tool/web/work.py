@@ -207,7 +207,7 @@ def _unit_action(request: Request, unit_id: int, form: Posted, action: str) -> R
         if action == "draft":
             result = workflow.save_draft(db, unit_id, text, form.name)
         else:
-            extra = {"override": override} if override else {}
+            extra: dict[str, Any] = {"override": override} if override else {}
             result = workflow.submit(db, unit_id, form.name, text, **extra)
     except ToolError as error:
         kept = lease_lost(db, unit_id, form.name, text)
