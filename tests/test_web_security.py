@@ -339,3 +339,12 @@ def test_every_form_on_every_page_carries_a_csrf_token(app, desk):
 def sign_in_and_csrf(client, name):
     assert sign_in(client, name).status_code == 303
     return page_csrf(client)
+
+
+def test_oversized_bodies_are_refused_unread(app):
+    with client_for(app) as client:
+        response = client.post(
+            "/api/checkout", headers={"Content-Length": str(64 * 2**20)}, content=b"{}"
+        )
+        assert response.status_code == 413
+        assert response.json() == {"error": "the request is larger than 32 MiB"}

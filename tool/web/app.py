@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import sqlite3
@@ -64,10 +65,12 @@ def wants_json(request: Request) -> bool:
 
 
 STATIC_PREFIXES = ("/static/", "/api/docs-assets/")
+MAX_BODY = 32 * 2**20  # a request body larger than this is refused before it is read
 
 
 class SecurityHeaders:
-    """Adds the headers every response needs (CSP for pages unless a route set its own)."""
+    """Adds the headers every response needs (CSP for pages unless a route set its own),
+    and refuses a body announced larger than MAX_BODY before anyone reads it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -75,6 +78,13 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or ()).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            too_big = DeskJSON(
+                {"error": f"the request is larger than {MAX_BODY // 2**20} MiB"}, status_code=413
+            )
+            await too_big(scope, receive, send)
             return
 
         static = scope["path"].startswith(STATIC_PREFIXES)
@@ -101,7 +111,11 @@ def create_app(settings: WebSettings | str | Path) -> FastAPI:
     """The served desk for one database."""
     if not isinstance(settings, WebSettings):
         settings = WebSettings(db_path=Path(settings))
+    limits: dict[str, Any] = {}
+    if "max_body_size" in inspect.signature(FastAPI.__init__).parameters:
+        limits["max_body_size"] = MAX_BODY  # bodies sent without a length too (newer FastAPI)
     app = FastAPI(
+        **limits,
         title="Translation desk",
         summary="The desk's JSON API: the same library functions the CLI calls.",
         description=API_DESCRIPTION,
