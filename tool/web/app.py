@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import sqlite3
@@ -86,6 +85,15 @@ class SecurityHeaders:
             )
             await too_big(scope, receive, send)
             return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:  # sent without a length, and too long: hang up
+                return {"type": "http.disconnect"}
+            return message
 
         static = scope["path"].startswith(STATIC_PREFIXES)
 
@@ -104,18 +112,14 @@ class SecurityHeaders:
                 headers.extend(pair for pair in extra if pair[0] not in names)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, counted, send_with_headers)
 
 
 def create_app(settings: WebSettings | str | Path) -> FastAPI:
     """The served desk for one database."""
     if not isinstance(settings, WebSettings):
         settings = WebSettings(db_path=Path(settings))
-    limits: dict[str, Any] = {}
-    if "max_body_size" in inspect.signature(FastAPI.__init__).parameters:
-        limits["max_body_size"] = MAX_BODY  # bodies sent without a length too (newer FastAPI)
     app = FastAPI(
-        **limits,
         title="Translation desk",
         summary="The desk's JSON API: the same library functions the CLI calls.",
         description=API_DESCRIPTION,
