@@ -349,9 +349,9 @@ async def status(
 async def checkout(call: Call) -> Any:
     """Leases units to you; each unit carries its best memory match (or null)."""
 
-    def job(db: sqlite_utils.Database, user: User) -> Any:
+    def take(db: sqlite_utils.Database, user: User) -> leases.CheckoutResult:
         body = call.parse(CheckoutRequest)
-        result = leases.checkout(
+        return leases.checkout(
             db,
             user.name,
             body.lang,
@@ -360,13 +360,17 @@ async def checkout(call: Call) -> Any:
             unit_ids=body.units or None,
             hours=body.hours,
         )
+
+    result = await call.write(take)
+
+    def look_up(db: sqlite_utils.Database) -> Any:  # a read: the writer goes on meanwhile
         matches = memory.matches_by_unit(db, [u["id"] for u in result.units])
         for unit in result.units:
             best = matches.get(unit["id"], [None])[0]
             unit["memory"] = {"score": best.score, "target": best.target} if best else None
         return plain(result)
 
-    return await call.write(job)
+    return await call.desk.read(lambda: look_up(call.desk.db()))
 
 
 @router.get(
