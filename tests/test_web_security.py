@@ -316,8 +316,16 @@ def test_forwarded_proto_counts_only_from_a_trusted_proxy(desk, tmp_path):
 
 
 def test_every_form_on_every_page_carries_a_csrf_token(app, desk):
-    pages = ["/", "/account", "/admin", "/articles/storm?lang=en", "/articles/storm/work?lang=en",
-             "/articles/storm/review?lang=en", "/articles/storm/approve-all?lang=en", "/units/1"]  # fmt: skip
+    pages = [
+        "/",
+        "/account",
+        "/admin",
+        "/articles/storm?lang=en",
+        "/articles/storm/work?lang=en",
+        "/articles/storm/review?lang=en",
+        "/articles/storm/approve-all?lang=en",
+        "/units/1",
+    ]
     with client_for(app) as client:
         csrf = sign_in_and_csrf(client, "ana")
         client.post("/articles/storm/checkout", data={"csrf": csrf, "lang": "en"})
