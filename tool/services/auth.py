@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import math
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ import sqlite_utils
 
 from tool.clock import now as clock_now
 from tool.clock import stamp
+from tool.core.normalize import refuse_controls
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError, PermissionDenied
 from tool.services.users import User, get_user, require_user
@@ -255,7 +256,7 @@ def issue_token(
     now: datetime | None = None,
 ) -> IssuedToken:
     """A new API token for ``name`` (admins: anyone; others: themselves); shown only now."""
-    label = " ".join((label or "").split())[:100]
+    label = " ".join(refuse_controls(label or "", "a token label").split())[:100]
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction(db):
         _may_manage(db, name, by)
@@ -433,8 +434,3 @@ def sign(key: bytes, value: str) -> str:
 def same_secret(a: str | None, b: str | None) -> bool:
     """Constant-time comparison of two secrets; False when either is missing."""
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
-
-
-def token_dict(info: TokenInfo | IssuedToken) -> dict[str, Any]:
-    """A token as JSON-ready data."""
-    return asdict(info)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, Response
 
 from tool.core.locale import validate_lang
-from tool.errors import PermissionDenied, ToolError
+from tool.errors import PermissionDenied
 from tool.formats import FORMATS, file_name, get_format
 from tool.services import articles, exports, leases, progress, review, workflow
 from tool.services.users import User
@@ -167,11 +167,3 @@ def flash(notice: str | None, unit: int | None, notices: dict[str, str]) -> str:
     if not template:
         return ""
     return template.format(unit=unit if unit is not None else "")
-
-
-def safe(call: Any, *args: Any, **kwargs: Any) -> tuple[Any, str]:
-    """Run a library call; its result and "", or None and the error's message."""
-    try:
-        return call(*args, **kwargs), ""
-    except ToolError as error:
-        return None, str(error)
