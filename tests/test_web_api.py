@@ -117,7 +117,8 @@ def test_the_workflow_through_the_api_matches_the_cli(client, tokens, run):
     mine = call(client, mihai, "GET", "/api/mine").json()
     assert mine == cli_json(run, "mihai", "mine")
     draft = call(client, mihai, "PUT", "/api/units/1/draft", {"text": "Storm in Constanta"})
-    assert draft.json() == {
+    saved = draft.json()  # SaveResult as the CLI prints it (newer libraries add QA findings)
+    assert {k: saved[k] for k in ("unit_id", "action", "status", "text", "changed")} == {
         "unit_id": 1,
         "action": "draft",
         "status": "new",

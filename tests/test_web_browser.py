@@ -48,11 +48,17 @@ class Desk:
         self.driver.get(self.base + path)
 
     def click_and_load(self, element) -> None:
-        """Click something that loads a new page, and wait until it has."""
-        from selenium.webdriver.support import expected_conditions as ec
+        """Click something that loads a new page, and wait until the new one is complete."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
 
+        self.driver.execute_script("window.__deskOldPage = true")
         element.click()
-        self.wait.until(ec.staleness_of(element))
+        WebDriverWait(self.driver, 20, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(
+                "return window.__deskOldPage === undefined && document.readyState === 'complete'"
+            )
+        )
 
     def sign_in(self, name: str, password: str | None = None) -> None:
         self.go("/login")
@@ -174,7 +180,7 @@ def test_translate_review_fix_and_publish(desk, served):
     assert "needs review" not in page.lower() and "translated" not in page.lower()
 
 
-PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"></textarea>'
+PAYLOAD = '<script>window.__pwned=true</script><img src=x onerror="window.__pwned=this"></textarea>'
 
 
 def inert(desk) -> None:
