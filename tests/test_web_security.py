@@ -263,7 +263,7 @@ def test_payloads_are_escaped_in_pages(app, desk):
         "<script>alert(document.domain)</script><img src=x onerror=alert(this)></textarea>\"'>"
     )
     db = open_database(desk)
-    submit(db, 2, "mihai", "The wind " + payload)
+    submit(db, 2, "mihai", "The wind reached 90 km/h " + payload)
     db.close()
     with client_for(app) as client:
         sign_in(client, "elena")
