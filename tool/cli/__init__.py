@@ -11,6 +11,7 @@ from tool.cli import (  # noqa: F401  (importing a module registers its commands
     memory,
     quality,
     segments,
+    serve,
     sync,
     users,
     workflow,

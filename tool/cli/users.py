@@ -1,6 +1,9 @@
-"""Commands to register users and their roles: user add, set, disable, enable, list."""
+"""Commands for the people who use the desk: user add, set, disable, enable, list,
+password, token."""
 
 from __future__ import annotations
+
+import sys
 
 import click
 
@@ -115,3 +118,83 @@ def user_list(state: DeskState, as_json: bool) -> None:
         ["name", "role", "languages", "added", "status"],
         empty="no users yet: the desk is open to everyone until the first `user add`",
     )
+
+
+@user.command("password")
+@click.argument("name")
+@pass_state
+def user_password(state: DeskState, name: str) -> None:
+    """Set NAME's password for the served desk (admins: anyone's; others: their own).
+
+    Asked twice, hidden, on a terminal; read from the first line of standard input
+    otherwise (so scripts can set it). Never an argument. Signs NAME out everywhere.
+    """
+    from tool.services.auth import set_password
+
+    set_password(state.db, name, read_password(), by=state.acting_name)
+    click.echo(f"password set for {name}")
+
+
+def read_password() -> str:
+    """A new password: prompted twice (hidden) on a terminal, else stdin's first line."""
+    if sys.stdin.isatty():
+        return click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for (shown in lists).")
+@click.option("--revoke", is_flag=True, help="Revoke NAME's tokens (all, or the one --id names).")
+@click.option("--id", "token_id", type=int, help="With --revoke: only this token.")
+@click.option("--list", "list_only", is_flag=True, help="List NAME's live tokens.")
+@json_option
+@pass_state
+def user_token(
+    state: DeskState,
+    name: str,
+    label: str,
+    revoke: bool,
+    token_id: int | None,
+    list_only: bool,
+    as_json: bool,
+) -> None:
+    """Print a new API token for NAME, once (admins: anyone's; others: their own).
+
+    The served desk takes it as `Authorization: Bearer TOKEN`; only its hash is stored.
+    `--revoke` revokes all of NAME's tokens, or only `--id N` (see `--list`).
+    """
+    from dataclasses import asdict
+
+    from tool.services import auth
+
+    if token_id is not None and not revoke:
+        raise click.UsageError("--id chooses the token to revoke: use it with --revoke")
+    if revoke and list_only:
+        raise click.UsageError("give --revoke or --list, not both")
+    if list_only:
+        tokens = auth.list_tokens(state.db, name, by=state.acting_name)
+        if as_json:
+            print_json([asdict(t) for t in tokens])
+            return
+        rows = [{**asdict(t), "token": t.prefix + "…"} for t in tokens]
+        print_table(
+            rows,
+            ["id", "token", "label", "created_at", "last_used_at"],
+            empty=f"{name} has no live tokens",
+        )
+        return
+    if revoke:
+        ids = auth.revoke_tokens(state.db, name, by=state.acting_name, token_id=token_id)
+        if as_json:
+            print_json({"revoked": ids})
+            return
+        count = len(ids)
+        click.echo(f"revoked {count} token{'' if count == 1 else 's'} of {name}")
+        return
+    issued = auth.issue_token(state.db, name, by=state.acting_name, label=label)
+    if as_json:
+        print_json(asdict(issued))
+        return
+    click.echo(f"token {issued.id} for {name} (shown once; keep it secret):")
+    click.echo(issued.token)

@@ -308,6 +308,58 @@ def m004_memory_context(db: sqlite_utils.Database) -> None:
     memory_index.rebuild(db)
 
 
+@migrations()
+def m005_accounts(db: sqlite_utils.Database) -> None:
+    """Accounts for the served desk: password hashes, API tokens (stored hashed), browser
+    sessions, failed sign-ins (for throttling) and the server's signing keys."""
+    db.table("passwords").create(
+        {"user": str, "hash": str, "changed_at": str, "changed_by": str},
+        pk="user",
+        foreign_keys=[("user", "users", "name")],
+        not_null={"hash"},
+    )
+    db.table("tokens").create(
+        {
+            "id": int,
+            "user": str,
+            "hash": str,  # sha256 of the token: the token itself is shown once, never stored
+            "prefix": str,  # its first characters, to tell tokens apart in lists
+            "label": str,
+            "created_at": str,
+            "created_by": str,
+            "last_used_at": str,
+            "revoked_at": str,
+            "revoked_by": str,
+        },
+        pk="id",
+        foreign_keys=[("user", "users", "name")],
+        not_null={"user", "hash"},
+    )
+    db.table("tokens").create_index(["hash"], unique=True)
+    db.table("tokens").create_index(["user"])
+    db.table("sessions").create(
+        {
+            "id_hash": str,  # sha256 of the cookie's session id
+            "user": str,
+            "csrf": str,
+            "address": str,
+            "created_at": str,
+            "seen_at": str,
+        },
+        pk="id_hash",
+        foreign_keys=[("user", "users", "name")],
+        not_null={"user", "csrf"},
+    )
+    db.table("sessions").create_index(["user"])
+    db.table("sign_in_failures").create(
+        {"id": int, "name": str, "address": str, "at": str},
+        pk="id",
+    )
+    db.table("sign_in_failures").create_index(["name", "at"])
+    db.table("sign_in_failures").create_index(["address", "at"])
+    db.table("server_keys").create({"name": str, "value": str, "created_at": str}, pk="name")
+
+
 def schema_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
     return len(migrations._migrations)
