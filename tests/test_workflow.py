@@ -397,7 +397,7 @@ def test_cli_checkout_translate_mine_release(desk, run, monkeypatch):
     refused = run("translate", "1", "--submit", "--keep", user="ana")
     assert refused.stderr == (
         "Error: unit 1 has 1 QA error (numbers: number 2025 is missing from the translation): "
-        'fix the translation, or submit with --override "reason"\n'
+        'fix the translation, or submit with --override "reason" (your text is saved as a draft)\n'
     )
     submitted = run(
         "translate", "1", "--submit", "--keep", "--override", "a draft title", user="ana"
@@ -475,3 +475,20 @@ def test_text_typed_after_losing_the_lease_is_kept_for_the_holder(desk):
     assert [e[1] for e in events(db, taken[0])] == ["create", "release", "stray-draft", "submit"]
     nobody = keep_stray_draft(db, 3, "ana", "unheld", now=hours(6))
     assert nobody.holder is None
+
+
+def test_a_submission_refused_for_qa_errors_keeps_the_text_as_a_draft(desk):
+    from tool.errors import QAError
+    from tool.services.workflow import submit as submit_checked
+
+    db = desk
+    checkout(db, "ana", "en", "budget", count=1, now=T0)
+    with pytest.raises(QAError, match=r"\(your text is saved as a draft\)$"):
+        submit_checked(db, 1, "ana", "The budget, approved", now=T0)
+    unit = get_unit(db, 1)
+    assert (unit["status"], unit["text"], unit["lease_user"]) == (
+        "new",
+        "The budget, approved",
+        "ana",
+    )
+    assert events(db, 1)[-1][:2] == ("ana", "draft")

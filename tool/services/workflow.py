@@ -18,7 +18,7 @@ import sqlite_utils
 from tool.clock import stamp
 from tool.core.normalize import normalise_text, refuse_controls
 from tool.db.connection import transaction
-from tool.errors import InputError
+from tool.errors import InputError, QAError
 from tool.services import qa
 from tool.services.units import (
     OPEN_STATUSES,
@@ -115,7 +115,8 @@ def submit(
     Only the lease holder may submit; the submitter becomes the unit's translator, the
     reviewer's comment is cleared from the unit (the history keeps it) and the lease is
     released. The quality checks run first: error findings refuse the submission unless
-    ``override`` gives a reason, which the history keeps (see :func:`tool.services.qa.gate`).
+    ``override`` gives a reason, which the history keeps (see :func:`tool.services.qa.gate`);
+    a refused text is kept as the unit's draft, so nothing typed is lost.
     """
     with transaction(db):
         at = stamp(moment(now))  # taken once we hold the write lock
@@ -125,8 +126,18 @@ def submit(
         check_transition(unit, "translated", "submit")
         require_lease(unit, user, at)
         text = clean_text(unit["text"] if text is None else text)
-        findings, overridden = qa.gate(db, unit_id, text, override, "submit")
-        record_submission(db, unit, text, user, at=at, action="submit", detail=overridden)
+        try:
+            findings, overridden = qa.gate(db, unit_id, text, override, "submit")
+        except QAError as error:  # not submitted; what was typed is kept as the draft
+            if text != unit["text"]:
+                change_unit(db, unit, {"text": text}, at=at, user=user, action="draft",
+                            detail={"qa_refused": True})  # fmt: skip
+            refused = error
+        else:
+            record_submission(db, unit, text, user, at=at, action="submit", detail=overridden)
+            refused = None
+    if refused is not None:
+        raise QAError(f"{refused} (your text is saved as a draft)")
     return SaveResult(unit_id, "submit", "translated", text, True, [f.as_dict() for f in findings])
 
 
