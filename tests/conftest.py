@@ -238,15 +238,20 @@ def missing_tools() -> list[str]:
     return missing
 
 
+def unavailable(message: str) -> None:
+    """A tool or data set the test needs is missing: skip here, fail under CI (CI=true),
+    where .ci/run installs everything and ../shared is beside the project."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def run_checker(*paths: Path) -> str:
     """The kit's report on the files; the test fails on any FAIL or SKIP (skips without the
     tools, except under CI, where missing tools fail)."""
     missing = missing_tools()
     if missing:
-        message = "checker tools missing: " + ", ".join(missing)
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("checker tools missing: " + ", ".join(missing))
     result = subprocess.run(
         ["sh", str(INTEROP_KIT / "check.sh"), "--quiet", *map(str, paths)],
         capture_output=True,

@@ -7,13 +7,12 @@ where a missing browser fails the run.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, populate
+from tests.conftest import DATA, populate, unavailable
 from tool.services.exports import write_exports
 
 pytestmark = pytest.mark.browser
@@ -29,10 +28,7 @@ def chromedriver() -> str:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if found and browser:
         return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium and chromedriver are needed under CI (apt-get install chromium "
-                    "chromium-driver)")  # fmt: skip
-    pytest.skip("chromium/chromedriver not installed")
+    unavailable("chromium and chromedriver are needed (apt-get install chromium chromium-driver)")
 
 
 @pytest.fixture(scope="module")

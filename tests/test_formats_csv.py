@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import CREDIT, DATA, populate, snapshot
+from tests.conftest import CREDIT, DATA, populate, snapshot, unavailable
 from tool import clock
 from tool.formats.delimited import neutralise_cell, restore_cell
 from tool.services.exports import export_article
@@ -38,7 +38,7 @@ def tool(name: str, *args: object) -> subprocess.CompletedProcess:
     """Run a translate-toolkit converter (or msgfmt) and return its result."""
     if name == "msgfmt":
         if not shutil.which("msgfmt"):
-            pytest.skip("msgfmt not installed (apt-get install gettext)")
+            unavailable("msgfmt not installed (apt-get install gettext)")
         command = ["msgfmt", *map(str, args)]
     else:
         module = {

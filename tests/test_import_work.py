@@ -9,7 +9,7 @@ import polib
 import pytest
 from lxml import etree
 
-from tests.conftest import DATA, INTEROP_KIT, populate, snapshot
+from tests.conftest import DATA, INTEROP_KIT, populate, snapshot, unavailable
 from tool import clock
 from tool.core.normalize import normalise_text
 from tool.errors import InputError
@@ -254,7 +254,7 @@ BAD_MESSAGES = {  # file -> the error after "Error: <path>: "
 def test_bad_inputs_are_refused_cleanly(db, db_path, run, sample, name):
     path = INTEROP / "bad" / name
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     output = refused(run, db_path, path)
     assert output == f"Error: {path}: {BAD_MESSAGES[name]}"
     assert "root:" not in output  # /etc/passwd never shows up
@@ -263,7 +263,7 @@ def test_bad_inputs_are_refused_cleanly(db, db_path, run, sample, name):
 def test_every_bad_input_is_covered():
     folder = INTEROP / "bad"
     if not folder.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     assert sorted(p.name for p in folder.iterdir()) == sorted(BAD_MESSAGES)
 
 
@@ -274,7 +274,7 @@ def test_every_bad_input_is_covered():
 def test_legal_edge_files_read_correctly(name):
     path = INTEROP / "bad" / name
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     work = read_work_file(path)
     assert work.target_lang == "ro"
     assert work.items[0].source == "Save the file"
@@ -300,7 +300,7 @@ GOOD = INTEROP / "good"
 def test_real_files_are_read(name, fmt, langs, count):
     path = GOOD / name
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     work = read_work_file(path)
     assert (work.format, (work.source_lang, work.target_lang)) == (fmt, langs)
     assert len(work.items) == count
@@ -337,7 +337,7 @@ def test_real_xliff12_file_imports_once_its_ids_are_ours(db, run, sample, tmp_pa
     """Okapi Rainbow output (<g>, <x/>, <mrk>) lands on matching units, codes stripped."""
     path = GOOD / "xliff12.okapi-rainbow.RB-12-Test02.xlf"
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     work = read_work_file(path)
     keys = real_article(db, "rb12", "en", "fr", [i.source for i in work.items], "ana")
     tree = etree.parse(str(path))
@@ -362,7 +362,7 @@ def test_real_po_file_imports_once_it_has_our_ids(db, run, sample, tmp_path):
     """A GNOME ro.po with msgctxt ids added lands on matching units (diacritics intact)."""
     path = GOOD / "ro.gnome-clocks.po"
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     po = polib.pofile(str(path))
     entries = [e for e in po if not e.obsolete and not e.msgid_plural and not e.msgctxt]
     keys = real_article(db, "clocks", "en", "ro", [e.msgid for e in entries], "ana")
@@ -398,7 +398,7 @@ def test_real_po_file_imports_once_it_has_our_ids(db, run, sample, tmp_path):
 def test_bad_inputs_raise_input_error_in_the_library(db, db_path, sample, name):
     path = INTEROP / "bad" / name
     if not path.exists():
-        pytest.skip(f"interop kit not found at {INTEROP}")
+        unavailable(f"interop kit not found at {INTEROP}")
     before = snapshot(db_path)
     with pytest.raises(InputError):
         import_work(db, path, "ana")
@@ -564,7 +564,7 @@ def test_rejected_units_are_fuzzy_for_msgfmt(db, sample, tmp_path):
     import subprocess
 
     if not shutil.which("msgfmt"):
-        pytest.skip("msgfmt not installed")
+        unavailable("msgfmt not installed")
     path = tmp_path / "budget.po"
     path.write_bytes(export_article(db, "budget", "en", "po"))
     stats = subprocess.run(["msgfmt", "-c", "--statistics", "-o", "/dev/null", str(path)],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CREDIT, DATA, populate, run_checker
+from tests.conftest import CREDIT, DATA, populate, run_checker, unavailable
 from tool.formats import FORMATS, file_name
 from tool.services.exports import export_article, write_combined, write_exports
 
@@ -67,7 +67,7 @@ def chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
             return name
-    pytest.skip("chromium not installed (apt-get install chromium)")
+    unavailable("chromium not installed (apt-get install chromium)")
 
 
 def browse(page: Path, *args: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import INTEROP_KIT, store_article
+from tests.conftest import INTEROP_KIT, store_article, unavailable
 from tool.db.connection import open_database
 from tool.errors import InputError, NotFoundError, ToolError
 from tool.services.memory import (
@@ -109,7 +109,11 @@ def test_best_matches_are_ranked_and_limited(db):
     assert found[0].score >= found[1].score
 
 
-@pytest.mark.skipif(not INTEROP.is_dir(), reason="interop files not present")
+def test_the_interop_tmx_files_are_present():
+    if not sorted(INTEROP.glob("*.tmx")):
+        unavailable(f"no TMX files in {INTEROP} (../shared/interop)")
+
+
 @pytest.mark.parametrize("path", sorted(INTEROP.glob("*.tmx")), ids=lambda p: p.name)
 def test_import_real_tmx_files(db, path):
     result = import_tmx(db, path)
@@ -122,8 +126,9 @@ def test_import_real_tmx_files(db, path):
     assert again.added == 0 and again.duplicates == result.added + result.duplicates
 
 
-@pytest.mark.skipif(not INTEROP.is_dir(), reason="interop files not present")
 def test_imported_tmx_is_searchable(db):
+    if not INTEROP.is_dir():
+        unavailable("interop files not present (../shared/interop)")
     import_tmx(db, INTEROP / "tmx.okapi-website.sample14b.tmx")
     found = search_memory(db, "Touch Retry to resume.", "en", "de")
     assert found[0].source == "Touch Retry to resume the procedure."
@@ -556,7 +561,7 @@ def test_memory_export_is_valid_tmx(db, tmp_path):
 
     dtd = INTEROP_KIT / "schemas" / "tmx-1.4b" / "tmx14.dtd"
     if not shutil.which("xmllint") or not dtd.is_file():
-        pytest.skip("xmllint or the TMX DTD (../shared/interop) missing")
+        unavailable("xmllint or the TMX DTD (../shared/interop) missing")
     units = store_article(db, "budget", BUDGET)
     db.execute("UPDATE units SET text = 'Two. Sentences.' WHERE id = ?", [units[3]])
     sync_memory(db)
