@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-STATUSES = ("new", "translated", "approved", "rejected", "needs_review")
+from tool.core.status import STATUSES  # noqa: F401  (re-exported for the formats)
 
 
 @dataclass(kw_only=True)

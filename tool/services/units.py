@@ -24,12 +24,11 @@ import sqlite_utils
 
 from tool.clock import now as clock_now
 from tool.clock import stamp
+from tool.core.status import STATUSES
 from tool.core.text import with_article
 from tool.db import history
 from tool.db.history import NewEvent
 from tool.errors import ConflictError, NotFoundError, PermissionDenied
-
-STATUSES = ("new", "translated", "approved", "rejected", "needs_review")
 
 #: Statuses a translator can check out, draft and submit.
 OPEN_STATUSES = ("new", "rejected", "needs_review")

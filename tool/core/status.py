@@ -1,0 +1,3 @@
+"""The statuses a unit can have, in workflow order (the rules live in services/units.py)."""
+
+STATUSES = ("new", "translated", "approved", "rejected", "needs_review")
