@@ -641,11 +641,8 @@ def _align(
     confidences = _posteriors(scorer, lo, hi, _confidence_costs(costs, path), path)
     doubts = _doubts(scorer, path)
     steps = list(zip(path, path[1:]))
-    unpaired = [i == pi or j == pj for (pi, pj), (i, j) in steps]
-    beside = [
-        not unpaired[k] and ((k > 0 and unpaired[k - 1]) or (k + 1 < len(steps) and unpaired[k + 1]))
-        for k in range(len(steps))
-    ]
+    unpaired = [False, *(i == pi or j == pj for (pi, pj), (i, j) in steps), False]
+    beside = [not unpaired[k + 1] and (unpaired[k] or unpaired[k + 2]) for k in range(len(steps))]
     if any(beside):
         # Beside an unpaired sentence, a bead must also be likely for a translator who
         # rarely drops or adds a sentence, and would rather have merged it into the bead.
