@@ -372,6 +372,8 @@ def review(
         )
         if row.get("override"):
             click.echo(click.style(f"  QA errors overridden: {row['override']}", fg="red"))
+        if row.get("alignment_note"):
+            click.echo(click.style(f"  aligner: {row['alignment_note']}", fg="yellow"))
         for line in two_columns(row["source"], row["text"] or "", width - 2):
             click.echo("  " + line)
         for finding in row["qa"]:
