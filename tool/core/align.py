@@ -203,6 +203,9 @@ class _Scorer:
                 miss = 0.0
             self.miss.append(miss)
             self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
+        # Sentences with words or numbers of their own, shared or not.
+        self.src_worded = [any(f[0] in "NW" for f in fs) for fs in src_feats]
+        self.tgt_worded = [any(f[0] in "NW" for f in fs) for fs in tgt_feats]
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
         self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
         # Features that barely count (a lexicon of a few approvals) take no part in the
@@ -474,7 +477,7 @@ def _confidence_costs(
             own = null_prior
         shift.append(math.log(prior) - math.log(own))
     count = len(shift)
-    shifts = [(shift[k % count]) for k in range(max(len(row) for row in costs))]
+    shifts = [shift[k % count] for k in range(max(len(row) for row in costs))]
     t = TEMPERATURE
     return [[(c + d) / t for c, d in zip(row, shifts)] for row in costs]
 
@@ -487,8 +490,8 @@ def _doubts(scorer: _Scorer, path: list[tuple[int, int]]) -> list[str]:
     of ``LONG_BEAD`` or more sentences (a real bead larger than the model's kinds is cut
     into pieces), a bead beside an unpaired sentence when their union is of no known kind
     or when the unpaired sentence shares evidence with the bead's other side that the bead's
-    own side lacks, nor a bead one of whose sentences shows no sign of belonging (it
-    has features, none shared with the other side: a credit line glued to a sentence). A
+    own side lacks, nor a bead one of whose sentences shows no sign of belonging (it has
+    words or numbers, none shared with the other side: a credit line glued to a sentence). A
     pairing that shares nothing while numbers or dates translators keep are on one side
     only is most likely a dropped sentence beside an added line.
     """
@@ -521,12 +524,17 @@ def _doubts(scorer: _Scorer, path: list[tuple[int, int]]) -> list[str]:
             elif b1 > b0 and (frozenset().union(*tgt[b0:b1]) & ours_s) - ours_t:
                 reason = "beside-unpaired"
         if not reason and (
-            (di > 1 and any(f and not f & ours_t for f in src[pi:i]))
-            or (dj > 1 and any(f and not f & ours_s for f in tgt[pj:j]))
+            (di > 1 and _stray(src[pi:i], scorer.src_worded[pi:i], ours_t))
+            or (dj > 1 and _stray(tgt[pj:j], scorer.tgt_worded[pj:j], ours_s))
         ):
             reason = "stray"
         out.append(reason)
     return out
+
+
+def _stray(feats: list[frozenset[int]], worded: list[bool], other: frozenset[int]) -> bool:
+    """Whether one of these sentences has words or numbers but shares nothing with ``other``."""
+    return any(has_words and not f & other for f, has_words in zip(feats, worded))
 
 
 def _posteriors(scorer: _Scorer, lo, hi, costs, path) -> list[float]:
