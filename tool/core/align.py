@@ -225,7 +225,8 @@ class _Scorer:
         self.src_groups = self._groups(self.src_ids)
         self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
-        self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
+        self.sb: list[bool] | None = sb if sb and tb else None
+        self.tb: list[bool] | None = tb if sb and tb else None
 
     def _sharing_rate(self) -> float:
         """How often a sentence shares a feature with the sentences near its place on the
@@ -279,23 +280,21 @@ class _Scorer:
         a, ma = self.src_groups[di][i - di]
         b, mb = self.tgt_groups[dj][j - dj]
         cost -= self.evidence(a, b, ma, mb)
-        sb = self.sb
-        if sb is not None:
-            cost += self._paragraph_cost(i, j)
-            tb = self.tb
+        sb, tb = self.sb, self.tb
+        if sb is not None and tb is not None:
+            cost += self._paragraph_cost(sb, tb, i, j)
             cross_s = sum(sb[k] for k in range(i - di + 1, i))
             cross_t = sum(tb[k] for k in range(j - dj + 1, j))
             cost += CROSSING_PENALTY * abs(cross_s - cross_t)
         return cost
 
-    def _paragraph_cost(self, i: int, j: int) -> float:
+    def _paragraph_cost(self, sb: list[bool], tb: list[bool], i: int, j: int) -> float:
         """Penalty for a pairing bead ending at a paragraph end on one side only.
 
         Beads with one side empty are not checked, and a bead ending one sentence short of
         a paragraph end pays little, since an untranslated or target-only sentence there is
         common (a dropped closing line, a credit line opening the next paragraph).
         """
-        sb, tb = self.sb, self.tb
         if sb[i] == tb[j]:
             return 0.0
         if (tb[j] and i < self.n and sb[i + 1]) or (sb[i] and j < self.m and tb[j + 1]):
@@ -335,7 +334,7 @@ def _anchors(scorer: _Scorer) -> list[tuple[int, int]]:
             for f in feats:
                 if names[f][0] in ANCHOR_KINDS:
                     where.setdefault(f, ([], []))[side].append(k)
-    candidates = set()
+    candidates: set[tuple[int, int]] = set()
     for rows, cols in where.values():
         if 0 < len(rows) <= ANCHOR_REPEATS and 0 < len(cols) <= ANCHOR_REPEATS:
             candidates.update((i, j) for i in rows for j in cols)
