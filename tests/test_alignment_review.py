@@ -275,3 +275,32 @@ def test_cli_import_review_and_show_name_the_target_only_line(files, monkeypatch
     rows = json.loads(run("review", "--lang", "en", "--needs-review", "--json").output)
     notes = [(r["seq"], r["alignment_note"][:26]) for r in rows if r["alignment_note"]]
     assert notes == [(2, "target-only text after it:")]
+
+
+def test_target_only_text_new_in_a_reimport_sends_the_unit_before_it_to_review(
+    db, files, monkeypatch, run
+):
+    whole = Bead((2,), (2, 3), 0.9)
+    half_paired(monkeypatch, TITLE, FIRST, whole, LAST)
+    import_originals(db, [files[0]])
+    import_translations(db, [files[1]])
+    last = units(db)[3]
+    assert last["status"] == "translated"
+    files[1].write_text(TRANSLATION + "\nRead more on our website.\n", encoding="utf-8")
+    half_paired(monkeypatch, TITLE, FIRST, whole, LAST, Bead((), (5,), DOUBT, "unpaired"))
+    result = run("import-translation", files[1])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "differs    pnrr-finantare [en]: 1 unit(s) differ from the database; run with --apply "
+        "to write them\n"
+        f"  #{last['id']} [translated] Lucrările încep în martie și durează doi ani.\n"
+        "    new target-only text beside it: «Read more on our website.»: to review\n"
+    )
+    assert units(db)[3]["status"] == "translated" and lines(db) == []
+    result = run("import-translation", files[1], "--apply")
+    assert result.exit_code == 0, result.output
+    after = units(db)[3]
+    assert (after["status"], after["text"]) == ("needs_review", last["text"])
+    assert lines(db) == [(3, 0, "Read more on our website.")]
+    review = run("review", "--lang", "en", "--needs-review")
+    assert "aligner: target-only text after it: «Read more on our website.»" in review.output

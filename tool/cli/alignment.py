@@ -177,7 +177,10 @@ def print_translation_results(results: list[TranslationImportResult], show_beads
             for d in r.differences:
                 unit = f"#{d['unit']}" if d["unit"] else "new"
                 click.echo(f"  {unit} [{d['status']}] {d['source']}")
-                click.echo(f"    - {d['old']}\n    + {d['new']}")
+                if d.get("note"):
+                    click.echo(f"    {d['note']}: to review")
+                else:
+                    click.echo(f"    - {d['old']}\n    + {d['new']}")
         if show_beads:
             for line in r.alignment:
                 click.echo(f"  {line}")

@@ -386,12 +386,25 @@ def _store(
     existing = _stored_units(db, item.article_id, item.lang)
     first_import = not any(_has_work(u) for u in existing.values())
     units_by_segment = {sid: u["id"] for sid, u in existing.items()}
+    stored_lines = {text for _, text in _stored_target_only(db, item.article_id, item.lang)}
     changes = []
     for proposal in plan.proposals:
         unit = existing.get(proposal.segment_id)
         head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
+        difference: dict[str, Any] = {}
         if unit and unit["text"] == proposal.text and unit["joined_to"] == head:
-            continue
+            # The same text, but target-only text new beside it: an editor should look.
+            lines = [
+                line
+                for key in ("target_only_before", "target_only_after")
+                for line in proposal.note.get(key, [])
+                if line not in stored_lines
+            ]
+            if not lines or unit["status"] == "needs_review":
+                continue
+            difference["note"] = "new target-only text beside it: " + ", ".join(
+                f"«{line}»" for line in lines
+            )
         changes.append((proposal, unit))
         result.differences.append(
             {
@@ -401,6 +414,7 @@ def _store(
                 "old": unit["text"] if unit else "",
                 "new": proposal.text,
                 "status": unit["status"] if unit else "new",
+                **difference,
             }
         )
     target_only_changed = plan.target_only != _stored_target_only(db, item.article_id, item.lang)
