@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tool.core.align import BEAD_PRIORS, REVIEW_THRESHOLD, Bead, align, format_bead, parse_bead
+from tests.conftest import SHARED
+from tool.core.align import (
+    BEAD_PRIORS,
+    DOUBTS,
+    REVIEW_THRESHOLD,
+    Bead,
+    align,
+    format_bead,
+    parse_bead,
+)
 from tool.core.evidence import sentence_features
 from tool.core.numbers import number_value, read_numbers, separators
 from tool.errors import InputError
@@ -387,3 +396,67 @@ def test_cli_reads_article_files(run):
     assert beads[0]["source"] == "Consiliul General a aprobat bugetul Capitalei pe 2026"
     assert beads[0]["target"] == "Bucharest councillors approve the capital's 2026 budget"
     assert not any("translator:" in b["target"] or "---" in b["target"] for b in beads)
+
+
+# --- confidence: what the model cannot judge goes to a person ---------------------------
+
+
+def test_a_credit_line_glued_to_a_sentence_is_doubted():
+    ro = [
+        "Guvernul a aprobat miercuri finanțarea pentru 42 de spitale județene.",
+        "El a adăugat că finanțarea vine din PNRR și din fonduri europene.",
+        "Lucrările încep în martie și durează doi ani.",
+    ]
+    en = [
+        "The government approved funding for 42 county hospitals on Wednesday.",
+        "He added that the financing comes from the PNRR.",
+        "It also comes from European funds.",  # the translator split the sentence
+        "Work starts in March and lasts two years.",
+        "Translated by the English desk.",
+    ]
+    beads = align(ro, en, "ro", "en")
+    assert pairs(beads)[:2] == ["[0]:[0]", "[1]:[1, 2]"]
+    assert beads[1].confidence >= REVIEW_THRESHOLD and not beads[1].doubt
+    last = [b for b in beads if 4 in b.target]
+    assert all(b.confidence < REVIEW_THRESHOLD and b.doubt for b in last)
+
+
+def test_a_bead_of_many_sentences_is_doubted():
+    ro = [
+        "Primarul general, dl. N. D. Popescu, a spus joi că bugetul Capitalei crește cu 5,5% "
+        "față de anul trecut, că investițiile în transport ajung la 3,2 miliarde de lei și că "
+        "1.000 de stații de autobuz vor fi modernizate până în 2027.",
+        "Opoziția contestă această prevedere.",
+    ]
+    en = [
+        "The mayor, Mr N. D. Popescu, spoke on Thursday.",
+        "He said the capital budget grows by 5.5% from last year.",
+        "Transport investment reaches 3.2 billion lei.",
+        "And 1,000 bus stops will be modernised by 2027.",
+        "The opposition contests this provision.",
+    ]
+    first, second = align(ro, en, "ro", "en")
+    assert format_bead(first) == "[0]:[0, 1, 2, 3]"
+    assert (first.doubt, first.confidence < REVIEW_THRESHOLD) == ("long", True)
+    assert second.confidence >= REVIEW_THRESHOLD and not second.doubt
+    assert set(DOUBTS) >= {first.doubt}
+
+
+@pytest.mark.parametrize(
+    ("name", "langs"), [("flores-dev", ("ro", "en")), ("textberg-dev", ("de", "fr"))]
+)
+def test_beads_at_or_above_the_review_threshold_are_right_99_times_in_100(name, langs):
+    """On the development sets (real hand alignments in textberg), when they are present."""
+    folder = SHARED / "eval" / "align" / name
+    if not folder.is_dir():
+        pytest.skip(f"no development set at {folder}")
+    right = above = 0
+    for gold_path in sorted(folder.glob("*.gold")):
+        src = gold_path.with_suffix(f".{langs[0]}").read_text(encoding="utf-8").splitlines()
+        tgt = gold_path.with_suffix(f".{langs[1]}").read_text(encoding="utf-8").splitlines()
+        gold = {(b.source, b.target) for b in map(parse_bead, gold_path.read_text().splitlines())}
+        for bead in align(src, tgt, *langs):
+            if bead.confidence >= REVIEW_THRESHOLD:
+                above += 1
+                right += (bead.source, bead.target) in gold
+    assert above and right / above >= 0.99

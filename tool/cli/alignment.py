@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 
 from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
-from tool.core.align import align, format_bead
+from tool.core.align import REVIEW_THRESHOLD, align, format_bead
 from tool.core.article import FRONT_MATTER_FENCE, parse_article, split_article
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
@@ -130,8 +130,9 @@ def import_translation(
 
     Each translation sentence lands on the unit of the original segment it pairs with
     (status translated, or needs_review where the alignment is weak); lines that pair
-    with nothing are kept as target-only text. Nothing is stored unless every file is
-    valid. When the article already has work in that language, the differences are
+    with nothing are kept as target-only text, and the unit before them goes to review
+    (`realign UNIT merge-next` joins such a line to it). Nothing is stored unless every
+    file is valid. When the article already has work in that language, the differences are
     shown and written only with --apply (approved units only with --force).
     """
     results = import_translations(
@@ -163,17 +164,23 @@ def print_translation_results(results: list[TranslationImportResult], show_beads
                 "run with --apply to write them"
             )
         else:
+            flagged = r.beside_target_only
+            beside = f" ({flagged} for target-only text)" if flagged else ""
             click.echo(
                 f"{r.action:<10} {name}: {r.beads} beads, {r.translated} translated, "
-                f"{r.needs_review} need review, {r.untranslated} source segments untranslated, "
-                f"{r.target_only} target-only"
+                f"{r.needs_review} need review{beside}, "
+                f"{r.untranslated} source segments untranslated, {r.target_only} target-only"
                 + (f", {r.kept_approved} approved kept (use --force)" if r.kept_approved else "")
+                + f"; {r.weak} weak beads (confidence below {REVIEW_THRESHOLD})"
             )
         if r.action != "aligned":
             for d in r.differences:
                 unit = f"#{d['unit']}" if d["unit"] else "new"
                 click.echo(f"  {unit} [{d['status']}] {d['source']}")
-                click.echo(f"    - {d['old']}\n    + {d['new']}")
+                if d.get("note"):
+                    click.echo(f"    {d['note']}: to review")
+                else:
+                    click.echo(f"    - {d['old']}\n    + {d['new']}")
         if show_beads:
             for line in r.alignment:
                 click.echo(f"  {line}")
@@ -187,12 +194,21 @@ def realign(state, unit_id: int, operation: str) -> None:
     """Correct the alignment around a unit (editors).
 
     \b
-    merge-next              join the next segment into this unit's pairing
-    split                   undo a merge: re-pair the sentences one segment each
-    move-last-to-next       move this unit's last sentence to the start of the next unit
-    move-first-to-previous  move this unit's first sentence to the end of the previous unit
+    merge-next                join the next line into this unit's pairing: the
+                              target-only line right after it, else the next segment
+    split                     undo a merge: re-pair the sentences one segment each
+    move-last-to-next         move this unit's last sentence to the start of the next unit
+    move-first-to-previous    move this unit's first sentence to the end of the previous unit
+    move-last-to-target-only  make this unit's last sentence a target-only line after it
 
-    Approved units are refused; every change is recorded in the units' history.
+    Approved units, and units someone else has checked out, are refused; every change is
+    recorded in the units' history.
     """
     result = realign_unit(state.db, unit_id, operation, state.acting_name)
-    click.echo(f"{operation}: changed units {', '.join(f'#{u}' for u in result.changed)}")
+    changed = ", ".join(f"#{u}" for u in result.changed)
+    if result.target_only and operation == "merge-next":
+        click.echo(f"{operation}: joined the target-only line «{result.target_only}» to {changed}")
+    elif result.target_only:
+        click.echo(f"{operation}: «{result.target_only}» is target-only text after {changed}")
+    else:
+        click.echo(f"{operation}: changed units {changed}")

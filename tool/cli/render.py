@@ -65,3 +65,8 @@ def side_by_side(pairs: Iterable[dict[str, Any]], width: int | None = None) -> I
                 + " │ "
                 + r_text
             ).rstrip()
+        if pair.get("alignment_note"):
+            for line in textwrap.wrap(
+                visible(f"aligner: {pair['alignment_note']}"), 2 * column + 3
+            ):
+                yield " " * gutter + click.style(line, fg="yellow")

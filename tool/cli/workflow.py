@@ -373,6 +373,9 @@ def review(
         if row.get("override"):
             reason = visible(row["override"])
             click.echo(click.style(f"  QA errors overridden: {reason}", fg="red"))
+        if row.get("alignment_note"):
+            note = visible(row["alignment_note"])
+            click.echo(click.style(f"  aligner: {note}", fg="yellow"))
         for line in two_columns(row["source"], row["text"] or "", width - 2):
             click.echo("  " + line)
         for finding in row["qa"]:

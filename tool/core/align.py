@@ -10,7 +10,8 @@ The search keeps to a band around the expected path (through sentence pairs shar
 numbers or names, and along the cumulative lengths between them) and widens the band
 locally where the best path presses against its edge, so time grows linearly with the
 length of the text. Each bead's confidence is its posterior probability under a
-forward-backward pass over the same band: about the chance that the bead is right.
+forward-backward pass over the same band, doubted where the model cannot judge (see
+``_doubts``): a bead at or above ``REVIEW_THRESHOLD`` is right about 99 times in 100.
 """
 
 from __future__ import annotations
@@ -60,13 +61,16 @@ EVIDENCE_SCALE = 0.5
 TRANSFER = {"N": 0.85, "M": 0.8, "D": 0.7, "W": 0.3, "S": 0.05, "P": 0.6, "L": 0.5}
 UNSHARED_SHARING = 0.85  # sharing rate from which ...
 UNSHARED_PENALTY = 3.0  # ... a pairing bead sharing nothing, with numbers, costs this
-SHARING_DOUBT = 0.7  # sharing rate above which a pairing bead sharing nothing is doubted
 PARAGRAPH_PENALTY = 3.0  # a path state at a paragraph end on one side only
 NEAR_PARAGRAPH_SHARE = 0.25  # share of it one sentence short of a paragraph end
 CROSSING_PENALTY = 3.0  # each paragraph end a bead joins across on one side only
-TEMPERATURE = 1.5  # softness of the forward-backward pass that yields confidences
+TEMPERATURE = 1.25  # softness of the forward-backward pass that yields confidences
 PRIOR_STRENGTH = 100.0  # weight, in beads, of BEAD_PRIORS against a document's own kinds
-NULL_DOUBT = 0.59  # most confidence of a 1-0 / 0-1 bead and of the beads beside it
+# Chance of a 1-0 or 0-1 bead for a translator who merges and splits but rarely drops or
+# adds a sentence: beside an unpaired sentence, a bead must be likely under this too.
+RARE_NULL_PRIOR = 0.005
+LONG_BEAD = 4  # sentences in a bead from which its extent is doubted
+DOUBT = 0.59  # most confidence of a bead the model cannot judge (below REVIEW_THRESHOLD)
 LEXICON_SUPPORT = 500  # approved pairs at which a lexicon counts half
 ANCHOR_KINDS = frozenset("NW")  # feature kinds that can anchor the band
 ANCHOR_REPEATS = 3  # ... when found at most this many times on each side
@@ -78,11 +82,26 @@ SEARCH_BUDGET = 2.5  # cells searched in all rounds, in units of the first band'
 
 @dataclass(frozen=True)
 class Bead:
-    """One alignment step: source segment indexes with target sentence indexes."""
+    """One alignment step: source segment indexes with target sentence indexes.
+
+    ``doubt`` says why a person should look whatever the posterior (see ``DOUBTS``), or is
+    empty.
+    """
 
     source: tuple[int, ...]
     target: tuple[int, ...]
     confidence: float = 1.0
+    doubt: str = ""
+
+
+#: Why a bead is doubted, by key: the reasons the model cannot judge it.
+DOUBTS = {
+    "unpaired": "a sentence paired with nothing: it may belong to a neighbour",
+    "long": "a bead of many sentences: its ends are rarely all right",
+    "beside-unpaired": "beside an unpaired sentence that may belong to it",
+    "stray": "one of its sentences shares nothing with the other side",
+    "unshared": "its numbers or dates are not on the other side, and nothing else is shared",
+}
 
 
 def format_bead(bead: Bead) -> str:
@@ -184,6 +203,9 @@ class _Scorer:
                 miss = 0.0
             self.miss.append(miss)
             self.match.append(scale * max(0.0, math.log(p / q)) - 2.0 * miss)
+        # Sentences with words or numbers of their own, shared or not.
+        self.src_worded = [any(f[0] in "NW" for f in fs) for fs in src_feats]
+        self.tgt_worded = [any(f[0] in "NW" for f in fs) for fs in tgt_feats]
         self.src_ids = [frozenset(number[f] for f in fs if f in number) for fs in src_feats]
         self.tgt_ids = [frozenset(number[f] for f in fs if f in number) for fs in tgt_feats]
         # Features that barely count (a lexicon of a few approvals) take no part in the
@@ -203,7 +225,8 @@ class _Scorer:
         self.src_groups = self._groups(self.src_ids)
         self.tgt_groups = self._groups(self.tgt_ids)
         sb, tb = _boundaries(src_par, self.n), _boundaries(tgt_par, self.m)
-        self.sb, self.tb = (sb, tb) if sb and tb else (None, None)
+        self.sb: list[bool] | None = sb if sb and tb else None
+        self.tb: list[bool] | None = tb if sb and tb else None
 
     def _sharing_rate(self) -> float:
         """How often a sentence shares a feature with the sentences near its place on the
@@ -221,12 +244,6 @@ class _Scorer:
         if counted < 3:
             return 0.0
         return sharing / counted
-
-    def shares_nothing(self, i0: int, i: int, j0: int, j: int) -> bool:
-        """Whether sentences i0..i-1 and j0..j-1 have features but none in common."""
-        a = frozenset().union(*self.src_strong[i0:i])
-        b = frozenset().union(*self.tgt_strong[j0:j])
-        return bool((a or b) and not a & b)
 
     def _groups(self, feats: list[frozenset[int]]) -> list[list[tuple[frozenset[int], float]]]:
         """groups[d][k]: features of sentences k..k+d-1 and the sum of their miss terms."""
@@ -263,23 +280,21 @@ class _Scorer:
         a, ma = self.src_groups[di][i - di]
         b, mb = self.tgt_groups[dj][j - dj]
         cost -= self.evidence(a, b, ma, mb)
-        sb = self.sb
-        if sb is not None:
-            cost += self._paragraph_cost(i, j)
-            tb = self.tb
+        sb, tb = self.sb, self.tb
+        if sb is not None and tb is not None:
+            cost += self._paragraph_cost(sb, tb, i, j)
             cross_s = sum(sb[k] for k in range(i - di + 1, i))
             cross_t = sum(tb[k] for k in range(j - dj + 1, j))
             cost += CROSSING_PENALTY * abs(cross_s - cross_t)
         return cost
 
-    def _paragraph_cost(self, i: int, j: int) -> float:
+    def _paragraph_cost(self, sb: list[bool], tb: list[bool], i: int, j: int) -> float:
         """Penalty for a pairing bead ending at a paragraph end on one side only.
 
         Beads with one side empty are not checked, and a bead ending one sentence short of
         a paragraph end pays little, since an untranslated or target-only sentence there is
         common (a dropped closing line, a credit line opening the next paragraph).
         """
-        sb, tb = self.sb, self.tb
         if sb[i] == tb[j]:
             return 0.0
         if (tb[j] and i < self.n and sb[i + 1]) or (sb[i] and j < self.m and tb[j + 1]):
@@ -319,7 +334,7 @@ def _anchors(scorer: _Scorer) -> list[tuple[int, int]]:
             for f in feats:
                 if names[f][0] in ANCHOR_KINDS:
                     where.setdefault(f, ([], []))[side].append(k)
-    candidates = set()
+    candidates: set[tuple[int, int]] = set()
     for rows, cols in where.values():
         if 0 < len(rows) <= ANCHOR_REPEATS and 0 < len(cols) <= ANCHOR_REPEATS:
             candidates.update((i, j) for i in rows for j in cols)
@@ -442,8 +457,12 @@ def _search(scorer: _Scorer, lo: list[int], hi: list[int]):
     return path, costs
 
 
-def _with_document_priors(costs: list[list[float]], path: list[tuple[int, int]]):
-    """Bead costs with the priors of bead kinds re-estimated from the kinds on ``path``.
+def _confidence_costs(
+    costs: list[list[float]], path: list[tuple[int, int]], null_prior: float | None = None
+) -> list[list[float]]:
+    """Bead costs for the confidences: priors of bead kinds re-estimated from the kinds on
+    ``path`` (or, with ``null_prior``, that chance for 1-0 and 0-1 beads), divided by
+    ``TEMPERATURE`` since the model is surer than it should be.
 
     A text whose translator merged and split often makes every 1-1 bead less sure: its
     confidences come from priors that lean towards what the document itself shows.
@@ -453,26 +472,68 @@ def _with_document_priors(costs: list[list[float]], path: list[tuple[int, int]])
     shift = []
     for kind, prior in BEAD_PRIORS.items():
         own = (seen[kind] + PRIOR_STRENGTH * prior) / (beads + PRIOR_STRENGTH)
+        if null_prior is not None and 0 in kind:
+            own = null_prior
         shift.append(math.log(prior) - math.log(own))
     count = len(shift)
-    return [[c + shift[k % count] for k, c in enumerate(row)] for row in costs]
+    shifts = [shift[k % count] for k in range(max(len(row) for row in costs))]
+    t = TEMPERATURE
+    return [[(c + d) / t for c, d in zip(row, shifts)] for row in costs]
 
 
-def _as_doubted(costs: list[list[float]]) -> list[list[float]]:
-    """Costs divided by ``TEMPERATURE``: the confidence doubts the model's sharpness."""
-    return [[c / TEMPERATURE for c in row] for row in costs]
+def _doubts(scorer: _Scorer, path: list[tuple[int, int]]) -> list[str]:
+    """For each bead of ``path``: why the model cannot judge it (a key of DOUBTS), or "".
+
+    A posterior weighs only the alternatives the model has. It cannot judge an unpaired
+    sentence (often one a translator merged into a neighbour rather than dropped), a bead
+    of ``LONG_BEAD`` or more sentences (a real bead larger than the model's kinds is cut
+    into pieces), a bead beside an unpaired sentence when their union is of no known kind
+    or when the unpaired sentence shares evidence with the bead's other side that the bead's
+    own side lacks, nor a bead one of whose sentences shows no sign of belonging (it has
+    words or numbers, none shared with the other side: a credit line glued to a sentence). A
+    pairing that shares nothing while numbers or dates translators keep are on one side
+    only is most likely a dropped sentence beside an added line.
+    """
+    steps = [(pi, i, pj, j) for (pi, pj), (i, j) in zip(path, path[1:])]
+    src, tgt = scorer.src_strong, scorer.tgt_strong
+    out = []
+    for k, (pi, i, pj, j) in enumerate(steps):
+        di, dj = i - pi, j - pj
+        if not (di and dj):
+            out.append("unpaired")
+            continue
+        if di + dj >= LONG_BEAD:
+            out.append("long")
+            continue
+        ours_s = frozenset().union(*src[pi:i])
+        ours_t = frozenset().union(*tgt[pj:j])
+        reason = ""
+        if not ours_s & ours_t and scorer.kept & (ours_s | ours_t):
+            reason = "unshared"
+        for near in (k - 1, k + 1):
+            if not 0 <= near < len(steps):
+                continue
+            a0, a1, b0, b1 = steps[near]
+            if a1 > a0 and b1 > b0:
+                continue
+            if (di + a1 - a0, dj + b1 - b0) not in BEAD_PRIORS:
+                reason = "beside-unpaired"
+            elif a1 > a0 and (frozenset().union(*src[a0:a1]) & ours_t) - ours_s:
+                reason = "beside-unpaired"
+            elif b1 > b0 and (frozenset().union(*tgt[b0:b1]) & ours_s) - ours_t:
+                reason = "beside-unpaired"
+        if not reason and (
+            (di > 1 and _stray(src[pi:i], scorer.src_worded[pi:i], ours_t))
+            or (dj > 1 and _stray(tgt[pj:j], scorer.tgt_worded[pj:j], ours_s))
+        ):
+            reason = "stray"
+        out.append(reason)
+    return out
 
 
-def _doubt_null_beads(path: list[tuple[int, int]], confidences: list[float]) -> None:
-    """Cap the confidence of every 1-0 / 0-1 bead, and of the beads beside it, below the
-    review threshold: a sentence left unpaired is as often one that belongs to its
-    neighbour (a split or merge) as a real omission, and a person should look."""
-    steps = list(zip(path, path[1:]))
-    null = [i == pi or j == pj for (pi, pj), (i, j) in steps]
-    for k, is_null in enumerate(null):
-        near = (k > 0 and null[k - 1]) or (k + 1 < len(null) and null[k + 1])
-        if is_null or near:
-            confidences[k] = min(confidences[k], NULL_DOUBT)
+def _stray(feats: list[frozenset[int]], worded: list[bool], other: frozenset[int]) -> bool:
+    """Whether one of these sentences has words or numbers but shares nothing with ``other``."""
+    return any(has_words and not f & other for f, has_words in zip(feats, worded))
 
 
 def _posteriors(scorer: _Scorer, lo, hi, costs, path) -> list[float]:
@@ -584,16 +645,26 @@ def _align(
         target_paragraphs,
     )
     path, lo, hi, costs = _best_path(scorer)
-    costs = _as_doubted(_with_document_priors(costs, path))
-    confidences = _posteriors(scorer, lo, hi, costs, path)
-    _doubt_null_beads(path, confidences)
-    if scorer.sharing >= SHARING_DOUBT:
-        for k, ((pi, pj), (i, j)) in enumerate(zip(path, path[1:])):
-            if i > pi and j > pj and scorer.shares_nothing(pi, i, pj, j):
-                confidences[k] = min(confidences[k], NULL_DOUBT)
+    confidences = _posteriors(scorer, lo, hi, _confidence_costs(costs, path), path)
+    doubts = _doubts(scorer, path)
+    steps = list(zip(path, path[1:]))
+    unpaired = [False, *(i == pi or j == pj for (pi, pj), (i, j) in steps), False]
+    beside = [not unpaired[k + 1] and (unpaired[k] or unpaired[k + 2]) for k in range(len(steps))]
+    if any(beside):
+        # Beside an unpaired sentence, a bead must also be likely for a translator who
+        # rarely drops or adds a sentence, and would rather have merged it into the bead.
+        rare = _confidence_costs(costs, path, RARE_NULL_PRIOR)
+        for k, p in enumerate(_posteriors(scorer, lo, hi, rare, path)):
+            if beside[k]:
+                confidences[k] = min(confidences[k], p)
     return [
-        Bead(tuple(range(pi, i)), tuple(range(pj, j)), conf)
-        for ((pi, pj), (i, j)), conf in zip(zip(path, path[1:]), confidences)
+        Bead(
+            tuple(range(pi, i)),
+            tuple(range(pj, j)),
+            min(conf, DOUBT) if doubt else conf,
+            doubt,
+        )
+        for ((pi, pj), (i, j)), conf, doubt in zip(steps, confidences, doubts)
     ]
 
 

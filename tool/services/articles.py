@@ -48,8 +48,11 @@ def article_pairs(db: sqlite_utils.Database, article_id: str, lang: str) -> list
 
     Target-only lines (credits, additions that pair with no source segment) appear where
     they stand, with ``segment_id`` None. Units joined into another unit's bead carry
-    ``joined_to`` and an empty target.
+    ``joined_to`` and an empty target. ``alignment_note`` says why the aligner sent a
+    unit to review (see ``tool.services.translations.alignment_note``), or is empty.
     """
+    from tool.services.translations import alignment_notes
+
     if get_article(db, article_id)["lang"] == lang:
         raise InputError(f"article {article_id!r} is written in {lang}; choose a target language")
     rows = [
@@ -73,6 +76,9 @@ def article_pairs(db: sqlite_utils.Database, article_id: str, lang: str) -> list
             [article_id, lang],
         )
     )
+    notes = alignment_notes(db, (r["unit_id"] for r in rows if r["status"] == "needs_review"))
+    for row in rows:
+        row["alignment_note"] = notes.get(row["unit_id"], "")
     merged: list[dict[str, Any]] = []
     pending = iter(extras)
     extra = next(pending, None)
@@ -97,6 +103,7 @@ def article_pairs(db: sqlite_utils.Database, article_id: str, lang: str) -> list
                     "joined_to": None,
                     "comment": None,
                     "target_only": True,
+                    "alignment_note": "",
                 }
             )
             extra = next(pending, None)

@@ -2,7 +2,11 @@
 
 Units of one bead share a status; the bead's text lives on its head unit (the first
 source segment) and the other units point to it with ``joined_to``. Every unit a
-correction touches gets a ``realign`` event in the same transaction.
+correction touches gets a ``realign`` event in the same transaction, written through the
+gate (:mod:`tool.services.units`). Target-only lines (text of the translation that pairs
+with no segment) are not units: ``merge-next`` joins the one right after a unit to it,
+``move-last-to-target-only`` makes a unit's last sentence one; the unit's event names
+the line.
 """
 
 from __future__ import annotations
@@ -20,13 +24,20 @@ from tool.errors import ConflictError, InputError, NotFoundError
 from tool.services.units import change_unit
 from tool.services.users import REVIEWING_ROLES, require_user
 
-OPERATIONS = ("merge-next", "split", "move-last-to-next", "move-first-to-previous")
+OPERATIONS = (
+    "merge-next",
+    "split",
+    "move-last-to-next",
+    "move-first-to-previous",
+    "move-last-to-target-only",
+)
 
 
 @dataclass(frozen=True)
 class RealignResult:
     operation: str
     changed: list[int]  # ids of the units that changed
+    target_only: str = ""  # the target-only line joined to the unit, or made of its sentence
 
 
 def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) -> RealignResult:
@@ -38,6 +49,24 @@ def realign(db: sqlite_utils.Database, unit_id: int, operation: str, user: str) 
         require_user(db, user, roles=REVIEWING_ROLES, lang=unit["lang"])
         head = _unit(db, unit["joined_to"]) if unit["joined_to"] else unit
         changes: dict[int, dict[str, Any]] = {}
+        line = _target_only_after(db, head)
+        if operation == "merge-next" and line is not None:
+            _refuse_approved(head)
+            changes[head["id"]] = {"text": _join(head["text"], line["text"])}
+            _refuse_leased(db, changes, user)
+            db.execute("DELETE FROM target_only WHERE id = ?", [line["id"]])
+            _apply(db, changes, operation, user, {"target_only": line["text"]})
+            return RealignResult(operation, [head["id"]], line["text"])
+        if operation == "move-last-to-target-only":
+            _refuse_approved(head)
+            sentences = segment_sentences(head["text"], head["lang"]) if head["text"] else []
+            if not sentences:
+                raise ConflictError(f"unit {head['id']} has no translated sentence to move")
+            changes[head["id"]] = {"text": " ".join(sentences[:-1])}
+            _refuse_leased(db, changes, user)
+            _insert_target_only(db, head, sentences[-1])
+            _apply(db, changes, operation, user, {"target_only": sentences[-1]})
+            return RealignResult(operation, [head["id"]], sentences[-1])
         if operation == "merge-next":
             following = _neighbour_head(db, head, +1)
             _refuse_approved(head, following)
@@ -91,6 +120,42 @@ def _refuse_leased(db: sqlite_utils.Database, changes: dict[int, Any], user: str
             f"unit {row[0]} is checked out by {row[1]} until {row[2][:16].replace('T', ' ')} "
             "UTC; realign it once they submit or release it"
         )
+
+
+def _bead_end(db: sqlite_utils.Database, head: dict[str, Any]) -> int:
+    """The seq of the last source segment of ``head``'s bead."""
+    members = _members(db, head["id"])
+    return int((members[-1] if members else head)["seq"])
+
+
+def _target_only_after(db: sqlite_utils.Database, head: dict[str, Any]) -> dict[str, Any] | None:
+    """The first target-only line right after ``head``'s bead, or None."""
+    row = db.execute(
+        "SELECT id, text FROM target_only WHERE article_id = ? AND lang = ? AND after_seq = ? "
+        "ORDER BY position LIMIT 1",
+        [head["article_id"], head["lang"], _bead_end(db, head)],
+    ).fetchone()
+    return {"id": row[0], "text": row[1]} if row else None
+
+
+def _insert_target_only(db: sqlite_utils.Database, head: dict[str, Any], text: str) -> None:
+    """A target-only line right after ``head``'s bead, before any already there."""
+    where = [head["article_id"], head["lang"], _bead_end(db, head)]
+    db.execute(
+        "UPDATE target_only SET position = position + 1 "
+        "WHERE article_id = ? AND lang = ? AND after_seq = ?",
+        where,
+    )
+    db.table("target_only").insert(
+        {
+            "article_id": where[0],
+            "lang": where[1],
+            "after_seq": where[2],
+            "position": 0,
+            "text": text,
+            "created_at": stamp(),
+        }
+    )
 
 
 def _unit(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
@@ -165,7 +230,11 @@ def _join(first: str, second: str) -> str:
 
 
 def _apply(
-    db: sqlite_utils.Database, changes: dict[int, dict[str, Any]], operation: str, user: str
+    db: sqlite_utils.Database,
+    changes: dict[int, dict[str, Any]],
+    operation: str,
+    user: str,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     now = stamp()
     for unit_id, change in changes.items():
@@ -191,6 +260,7 @@ def _apply(
                 "operation": operation,
                 "joined_to": joined,
                 "was_joined_to": unit["joined_to"],
+                **(extra or {}),
             },
             carry_bead=False,
         )

@@ -22,6 +22,7 @@ from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied, QAError
 from tool.services import qa
 from tool.services.memory import add_approved, withdraw_unit
+from tool.services.translations import alignment_notes
 from tool.services.units import (
     change_unit,
     check_transition,
@@ -53,7 +54,8 @@ def review_queue(
     """Submitted (``translated``) units waiting for an editor, in article order.
 
     With ``needs_review``, units flagged by the aligner or by a source change are listed
-    too.
+    too; ``alignment_note`` says why the aligner flagged a unit (a weak pairing, target-only
+    text beside it), or is empty.
     """
     lang = validate_lang(lang)
     require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
@@ -66,7 +68,7 @@ def review_queue(
             raise NotFoundError(f"no article {article!r}")
         where += " AND s.article_id = ?"
         params.append(article)
-    return list(
+    rows = list(
         db.query(
             "SELECT u.id, s.article_id AS article, s.seq, u.status, s.text AS source, "
             "u.text, u.translator, u.origin, u.confidence, u.updated_at, "
@@ -77,6 +79,10 @@ def review_queue(
             params,
         )
     )
+    notes = alignment_notes(db, (r["id"] for r in rows if r["status"] == "needs_review"))
+    for row in rows:
+        row["alignment_note"] = notes.get(row["id"], "")
+    return rows
 
 
 def _refuse_leased(unit: dict[str, Any], at: str) -> None:

@@ -5,10 +5,18 @@ language (an earlier import, or translations made at the desk), the new alignmen
 compared with the stored units: the differences are reported, and written only with
 ``apply``; approved units are never overwritten without ``force``. Every change to a
 unit writes a history event.
+
+Every bead below the review threshold is counted as weak. A weak pairing becomes a
+``needs_review`` unit; a target-only line (text of the translation that pairs with no
+source segment: a credit line, or half of a sentence the translator split) has no unit
+of its own, so it reaches an editor through the unit before it (or, at the start, the
+one after it): that unit goes to review, and its history names the line
+(:func:`alignment_note` says it in words; ``realign merge-next`` joins the line to it).
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from tool.clock import stamp
-from tool.core.align import REVIEW_THRESHOLD, align, format_bead
+from tool.core.align import DOUBTS, REVIEW_THRESHOLD, Bead, align, format_bead
 from tool.core.article import Sentence
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
@@ -50,6 +58,7 @@ class Proposal:
     confidence: float
     head_segment: int | None  # set when the segment is joined into an earlier one's bead
     bead: str
+    note: dict[str, Any] = field(default_factory=dict)  # why it goes to review, for the history
 
 
 @dataclass
@@ -63,6 +72,8 @@ class TranslationImportResult:
     needs_review: int = 0
     untranslated: int = 0
     target_only: int = 0
+    weak: int = 0  # beads below the review threshold: weak pairings, untranslated, target-only
+    beside_target_only: int = 0  # of needs_review: sure pairings sent for the line after them
     kept_approved: int = 0
     kept_leased: int = 0  # units a translator holds, left to them
     alignment: list[str] = field(default_factory=list)
@@ -202,13 +213,17 @@ def _plan(db: sqlite_utils.Database, item: PreparedTranslation, lexicons: dict) 
         target_paragraphs=[s.paragraph for s in item.sentences],
         lexicon=lexicons[key],
     )
+    texts = [" ".join(item.sentences[j].text for j in bead.target) for bead in beads]
+    after, before, answering = _target_only_neighbours(beads, texts)
     proposals: list[Proposal] = []
     target_only: list[tuple[int, str]] = []
     after_seq = -1
-    for bead in beads:
+    for k, bead in enumerate(beads):
         result.beads += 1
         result.alignment.append(format_bead(bead))
-        text = " ".join(item.sentences[j].text for j in bead.target)
+        weak = bead.confidence < REVIEW_THRESHOLD
+        result.weak += weak
+        text = texts[k]
         if not bead.source:
             target_only.append((after_seq, text))
             continue
@@ -217,23 +232,105 @@ def _plan(db: sqlite_utils.Database, item: PreparedTranslation, lexicons: dict) 
         if not bead.target:
             result.untranslated += len(sources)
             continue
-        status = "translated" if bead.confidence >= REVIEW_THRESHOLD else "needs_review"
+        status = "needs_review" if weak or k in answering else "translated"
         setattr(result, status, getattr(result, status) + 1)
-        for k, segment in enumerate(sources):
+        result.beside_target_only += not weak and k in answering
+        shown = weak or k in answering
+        note = _note(bead, after.get(k, []), before.get(k, []) if shown else [])
+        for n, segment in enumerate(sources):
             proposals.append(
                 Proposal(
                     segment_id=segment["id"],
                     seq=segment["seq"],
                     source=segment["text"],
-                    text=text if k == 0 else "",
+                    text=text if n == 0 else "",
                     status=status,
                     confidence=round(bead.confidence, 4),
-                    head_segment=None if k == 0 else sources[0]["id"],
+                    head_segment=None if n == 0 else sources[0]["id"],
                     bead=format_bead(bead),
+                    note=note if n == 0 else {},
                 )
             )
     result.target_only = len(target_only)
     return _Plan(result, snapshot, proposals, target_only)
+
+
+def _target_only_neighbours(
+    beads: list[Bead], texts: list[str]
+) -> tuple[dict[int, list[str]], dict[int, list[str]], set[int]]:
+    """Target-only lines by the pairing beads beside them, and the beads that answer for them.
+
+    ``after[k]``: the lines between pairing bead k and the next pairing bead; ``before[k]``:
+    the lines right before pairing bead k (nothing but target-only lines between). The
+    answering bead of a line is the nearest pairing bead before it, or for lines before
+    every pairing, the first.
+    """
+    pairing = [k for k, b in enumerate(beads) if b.source and b.target]
+    after: dict[int, list[str]] = {}
+    before: dict[int, list[str]] = {}
+    answering: set[int] = set()
+    for k, bead in enumerate(beads):
+        if bead.source:
+            continue
+        place = bisect.bisect_left(pairing, k)
+        following = pairing[place] if place < len(pairing) else None
+        if place:
+            after.setdefault(pairing[place - 1], []).append(texts[k])
+            answering.add(pairing[place - 1])
+        elif following is not None:
+            answering.add(following)
+        if following is not None and all(not beads[x].source for x in range(k, following)):
+            before.setdefault(following, []).append(texts[k])
+    return after, before, answering
+
+
+def _note(bead: Bead, after: list[str], before: list[str]) -> dict[str, Any]:
+    """What the history keeps of why a pairing goes to review (see ``alignment_note``)."""
+    note: dict[str, Any] = {}
+    if bead.doubt:
+        note["doubt"] = DOUBTS[bead.doubt]
+    if after:
+        note["target_only_after"] = after
+    if before:
+        note["target_only_before"] = before
+    return note
+
+
+def alignment_note(detail: dict[str, Any], unit_id: int) -> str:
+    """Why the aligner sent a unit to review, in words, from its event's detail ("" if it
+    did not): the confidence, the doubt, the target-only lines beside it."""
+    confidence = detail.get("confidence")
+    parts = []
+    if confidence is not None and confidence < REVIEW_THRESHOLD:
+        parts.append(f"weak alignment ({confidence:.2f})")
+    if detail.get("doubt"):
+        parts.append(detail["doubt"])
+    before, after = detail.get("target_only_before"), detail.get("target_only_after")
+    if before:
+        parts.append("target-only text before it: " + ", ".join(f"«{t}»" for t in before))
+    if after:
+        parts.append(
+            "target-only text after it: " + ", ".join(f"«{t}»" for t in after)
+            + f" (`realign {unit_id} merge-next` joins the first line to it)"
+        )  # fmt: skip
+    return "; ".join(parts)
+
+
+def alignment_notes(db: sqlite_utils.Database, unit_ids: Iterable[int]) -> dict[int, str]:
+    """``alignment_note`` of each unit whose last change was an import's alignment."""
+    notes: dict[int, str] = {}
+    for unit_id in unit_ids:
+        row = db.execute(
+            "SELECT action, detail FROM events WHERE unit_id = ? AND "
+            "(old_status IS NOT new_status OR old_text IS NOT new_text) "
+            "ORDER BY id DESC LIMIT 1",
+            [unit_id],
+        ).fetchone()
+        if row and row[0] in ("align", "reimport") and row[1]:
+            note = alignment_note(json.loads(row[1]), unit_id)
+            if note:
+                notes[unit_id] = note
+    return notes
 
 
 def _stored_hash(db: sqlite_utils.Database, item: PreparedTranslation) -> str | None:
@@ -289,12 +386,25 @@ def _store(
     existing = _stored_units(db, item.article_id, item.lang)
     first_import = not any(_has_work(u) for u in existing.values())
     units_by_segment = {sid: u["id"] for sid, u in existing.items()}
+    stored_lines = {text for _, text in _stored_target_only(db, item.article_id, item.lang)}
     changes = []
     for proposal in plan.proposals:
         unit = existing.get(proposal.segment_id)
         head = units_by_segment.get(proposal.head_segment) if proposal.head_segment else None
+        difference: dict[str, Any] = {}
         if unit and unit["text"] == proposal.text and unit["joined_to"] == head:
-            continue
+            # The same text, but target-only text new beside it: an editor should look.
+            lines = [
+                line
+                for key in ("target_only_before", "target_only_after")
+                for line in proposal.note.get(key, [])
+                if line not in stored_lines
+            ]
+            if not lines or unit["status"] == "needs_review":
+                continue
+            difference["note"] = "new target-only text beside it: " + ", ".join(
+                f"«{line}»" for line in lines
+            )
         changes.append((proposal, unit))
         result.differences.append(
             {
@@ -304,6 +414,7 @@ def _store(
                 "old": unit["text"] if unit else "",
                 "new": proposal.text,
                 "status": unit["status"] if unit else "new",
+                **difference,
             }
         )
     target_only_changed = plan.target_only != _stored_target_only(db, item.article_id, item.lang)
@@ -348,6 +459,7 @@ def _store(
                 "bead": proposal.bead,
                 "confidence": proposal.confidence,
                 "file": str(item.path),
+                **proposal.note,
                 **({"forced": True} if unit["status"] == "approved" else {}),
             },
             carry_bead=False,
