@@ -6,14 +6,14 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_state, print_json
 from tool.formats import FORMATS
 from tool.formats.model import STATUSES
 from tool.services.exports import export
 from tool.services.work_files import import_work
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("article_id", metavar="[ARTICLE]", required=False)
 @click.option("--all", "every", is_flag=True, help="Export every article.")
 @click.option("--lang", required=True, help="Target language, e.g. en.")
@@ -92,7 +92,7 @@ def export_(
         click.echo(f"kept {path}: it differs from the desk's version (--force replaces it)")
 
 
-@cli.command("import-work")
+@click.command("import-work")
 @click.argument("path", metavar="FILE", type=click.Path())
 @click.option("--lang", help="Refuse the file unless it is for this language.")
 @json_option

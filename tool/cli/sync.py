@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tool.cli.alignment import print_translation_results
-from tool.cli.app import DeskState, cli, pass_state, print_table
+from tool.cli.app import DeskState, pass_state, print_table
 from tool.cli.articles import print_import_results
 from tool.db.connection import project_root
 from tool.errors import InputError
@@ -30,7 +30,7 @@ def configured_exports() -> tuple[str, ...]:
     return tuple(names) or DEFAULT_EXPORTS
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--root",
     type=click.Path(file_okay=False, exists=True),

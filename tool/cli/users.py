@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.services.users import ROLES, add_user, list_users
 
 
-@cli.group()
+@click.group()
 def user() -> None:
     """Register the people who use the desk, with their role and languages."""
 

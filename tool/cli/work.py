@@ -13,7 +13,7 @@ from typing import Any
 import click
 import sqlite_utils
 
-from tool.cli.app import DeskState, cli, pass_state
+from tool.cli.app import DeskState, pass_state
 from tool.cli.render import STATUS_COLOURS, terminal_width
 from tool.cli.workflow import edit_text, plural
 from tool.errors import InputError, ToolError
@@ -34,7 +34,7 @@ Type the translation and press Enter to submit it for review.
 HINT = "Enter text to submit · :s submit as is · :d draft · :e editor · :k skip · :q quit · :h help"
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @pass_state

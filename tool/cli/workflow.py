@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.cli.render import STATUS_COLOURS, terminal_width
 from tool.errors import InputError
 from tool.formats import WORK_FORMATS
@@ -24,15 +24,12 @@ from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
 from tool.services.leases import renew as renew_units
 from tool.services.leases import returned_units
-from tool.services.memory import matches_by_unit
 from tool.services.progress import history as unit_history
 from tool.services.progress import status as desk_status
-from tool.services.qa import check_unit
 from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
-from tool.services.work_files import export_work
 from tool.services.workflow import get_unit, save_draft, submit, when
 
 units_option = click.option(
@@ -94,7 +91,7 @@ def unit_table(
 # --- check-outs ------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @lang_option
 @click.option(
@@ -141,6 +138,9 @@ def checkout(
     ones that nobody else holds. Two translators checking out at once never get the
     same unit.
     """
+    from tool.services.memory import matches_by_unit  # heavy imports: only where needed
+    from tool.services.work_files import export_work
+
     result = checkout_units(
         state.db,
         state.acting_name,
@@ -177,7 +177,7 @@ def checkout(
         click.echo(f"wrote {written}: translate it, then bring it back with import-work")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @click.option("--hours", type=float, help="New lease length from now (default as checkout).")
@@ -196,7 +196,7 @@ def renew(
     click.echo(f"renewed {plural(len(rows))}{until}")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @json_option
@@ -218,7 +218,7 @@ def _ids_or_all(units: tuple[str, ...], all_units: bool) -> list[int] | None:
     return None if all_units else parse_ids(units)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.argument("article", required=False)
 @json_option
@@ -259,7 +259,7 @@ def edit_text(unit: dict[str, Any]) -> str | None:
     return "\n".join(line for line in edited.splitlines() if not line.startswith("#"))
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.argument("text", required=False)
 @click.option("--submit", "do_submit", is_flag=True, help="Submit for review (else save a draft).")
@@ -280,6 +280,8 @@ def translate(
     current text and the source. You must hold the unit (see checkout); submitting
     releases it.
     """
+    from tool.services.qa import check_unit  # heavy import: only where needed
+
     if keep:
         if not do_submit or text is not None:
             raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
@@ -324,7 +326,7 @@ def two_columns(left: str, right: str, width: int) -> list[str]:
     ]
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @click.option("--needs-review", is_flag=True, help="Also list needs_review units.")
@@ -334,6 +336,8 @@ def review(
     state: DeskState, article: str | None, lang: str, needs_review: bool, as_json: bool
 ) -> None:
     """List submitted translations waiting for review, source beside target (editors)."""
+    from tool.services.qa import check_unit  # heavy import: only where needed
+
     rows = review_queue(state.db, state.acting_name, lang, article, needs_review=needs_review)
     for row in rows:
         row["qa"] = [f.as_dict() for f in check_unit(state.db, row["id"])]
@@ -361,7 +365,7 @@ def review(
     click.echo(f"{plural(len(rows))} to review")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--article", help="Approve every submitted unit of this article (with --lang).")
 @click.option("--lang", help="Language, with --article.")
@@ -404,7 +408,7 @@ def approve(
         click.echo(f"skipped unit {skipped['unit']}: {skipped['reason']}")
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.option("--comment", "-m", required=True, help="What to fix (required).")
 @json_option
@@ -419,7 +423,7 @@ def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
     click.echo(f"rejected unit {unit_id}: sent{back}")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1, required=True)
 @click.option("--comment", "-m", required=True, help="Why it goes back to review (required).")
 @json_option
@@ -440,7 +444,7 @@ def reopen(state: DeskState, units: tuple[str, ...], comment: str, as_json: bool
 # --- reports ---------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @json_option
 @pass_state
@@ -463,7 +467,7 @@ def history(state: DeskState, unit_id: int, as_json: bool) -> None:
             click.echo(click.style(f"    “{event['comment']}”", fg="yellow"))
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @lang_option
 @click.option("--by", "by", metavar="USER", help="Only units this translator translated.")
@@ -498,6 +502,3 @@ def status(
             [{**lease, "until": when(lease["until"])} for lease in report.leases],
             ["user", "article", "lang", "units", "until"],
         )
-
-
-from tool.cli import work  # noqa: E402,F401  (registers the interactive `work` command)
