@@ -4,7 +4,7 @@ Writers take turns fairly. SQLite's own busy handler lets a waiting process slee
 retry (1, 2, 5 ... 100 ms), so under contention the process that just committed usually
 takes the lock again before the sleepers wake: with eight translators one got 15 times
 another's share. :func:`transaction` therefore first takes an exclusive ``flock`` on a
-lock file beside the database (``desk.db.lock``): the kernel wakes a waiter the moment
+lock file beside the database (``desk.db-lock``): the kernel wakes a waiter the moment
 the lock is free, so writers get in roughly in turn and none sleeps through its chances.
 SQLite's busy timeout stays as the safety net for writes made outside it.
 """
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 DB_ENV_VAR = "DESK_DB"
 DEFAULT_DB_NAME = "desk.db"
 BUSY_TIMEOUT_MS = 30_000
-LOCK_SUFFIX = ".lock"
+LOCK_SUFFIX = "-lock"
 # sqlite-utils imports numpy and pandas when they are installed, only to map their scalar
 # types to columns; the desk never stores them, and they cost 60-100 ms at every start.
 UNUSED_BY_SQLITE_UTILS = ("numpy", "pandas")
