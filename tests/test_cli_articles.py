@@ -152,4 +152,3 @@ def test_text_that_is_not_utf8_is_one_clear_error(tmp_path, run):
     assert result.stderr.decode() == (
         "Error: the text given is not valid UTF-8 (check the terminal's or editor's encoding)\n"
     )
-
