@@ -95,3 +95,10 @@ def test_an_unknown_command_suggests_a_registered_one():
     assert result.exit_code == 2
     assert "No such command 'stauts'" in result.output
     assert "Did you mean 'status'?" in result.output
+
+
+def test_the_work_formats_checkout_offers_are_the_formats_own():
+    from tool.cli import workflow
+    from tool.formats import WORK_FORMATS
+
+    assert workflow.WORK_FORMATS == WORK_FORMATS

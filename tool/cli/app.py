@@ -188,10 +188,12 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], empty: s
         return
     cells = [[_cell(row.get(col)) for col in columns] for row in rows]
     widths = [max(len(col), *(len(r[i]) for r in cells)) for i, col in enumerate(columns)]
-    click.echo("  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for r in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    lines = [
+        "  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    click.echo("\n".join(lines))  # one write: thousands of rows print fast
 
 
 def _cell(value: Any) -> str:

@@ -18,7 +18,6 @@ import click
 from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.cli.render import STATUS_COLOURS, terminal_width
 from tool.errors import InputError
-from tool.formats import WORK_FORMATS
 from tool.services.leases import checkout as checkout_units
 from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
@@ -31,6 +30,10 @@ from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
 from tool.services.workflow import get_unit, save_draft, submit, when
+
+# tool.formats.WORK_FORMATS, named here so that listing commands does not import every
+# format (lxml, polib...); tests/test_cli_registry.py checks they agree.
+WORK_FORMATS = ("po", "xliff", "xliff2")
 
 units_option = click.option(
     "--units",

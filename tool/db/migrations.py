@@ -240,7 +240,9 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     ``desk_changes``: per article and target language, the number of its last change and
     of its last change touching approved units (triggers on articles, segments, units,
     target_only and translations). ``export_marks``: per export folder, format and
-    language, the change number it was written up to.
+    language, the change number it was written up to. ``status_counts``: the units and
+    words per status of each article and language as of a change number, so `status`
+    counts again only the articles that changed.
     """
     db["sync_files"].create(
         {
@@ -268,6 +270,10 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     db["export_marks"].create(
         {"folder": str, "format": str, "lang": str, "mark": int, "exported_at": str},
         pk=("folder", "format", "lang"),
+    )
+    db["status_counts"].create(
+        {"lang": str, "article_id": str, "mark": int, "counts": str},  # counts: JSON
+        pk=("lang", "article_id"),
     )
     # Triggers keep desk_changes, so every writer, whatever its path, is seen. Columns:
     # trigger, event, the article, the language ('*': every one), "touches approvals".
