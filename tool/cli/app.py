@@ -158,7 +158,7 @@ def pass_db(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)
+        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)  # type: ignore[union-attr]
 
     return update_wrapper(wrapper, func)
 

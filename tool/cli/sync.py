@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,7 @@ def sync(
         "plan": plan,
     }
     if plan.files >= PROGRESS_FROM:
-        with click.progressbar(
-            length=plan.files, label="sync", file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(length=plan.files, label="sync", file=sys.stderr) as bar:
 
             def advance(outcome: FileOutcome) -> None:
                 bar.update(1)

@@ -244,7 +244,7 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     words per status of each article and language as of a change number, so `status`
     counts again only the articles that changed.
     """
-    db["sync_files"].create(
+    db.table("sync_files").create(
         {
             "path": str,  # absolute
             "kind": str,  # original or translation
@@ -267,11 +267,11 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX idx_desk_changes_changed ON desk_changes (changed)")
     db.execute("CREATE INDEX idx_desk_changes_approvals ON desk_changes (approvals)")
-    db["export_marks"].create(
+    db.table("export_marks").create(
         {"folder": str, "format": str, "lang": str, "mark": int, "exported_at": str},
         pk=("folder", "format", "lang"),
     )
-    db["status_counts"].create(
+    db.table("status_counts").create(
         {"lang": str, "article_id": str, "mark": int, "counts": str},  # counts: JSON
         pk=("lang", "article_id"),
     )

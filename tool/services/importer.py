@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -217,7 +218,8 @@ def prepare_original(
     path: Path, *, data: bytes | None = None, limits: ImportLimits | None = None, **meta: str
 ) -> PreparedArticle:
     """Read and check one original article file."""
-    _, clean, sentences = prepare_article(path, data=data, limits=limits, **meta)
+    extra: dict[str, Any] = meta  # (str values only: typed so, mypy lets them pass as **)
+    _, clean, sentences = prepare_article(path, data=data, limits=limits, **extra)
     if clean.get("original"):
         raise InputError(
             f"{path}: this is a translation of {clean['original']!r}; "
@@ -250,8 +252,9 @@ def import_originals(
     """
     require_user(db, user, roles=REVIEWING_ROLES)
     prepared = []
+    extra: dict[str, Any] = meta  # (str values only: typed so, mypy lets them pass as **)
     for path in find_article_files(paths):
-        prepared.append(prepare_original(path, **meta))
+        prepared.append(prepare_original(path, **extra))
         if progress:
             progress(path)
     seen: dict[str, Path] = {}
@@ -287,14 +290,14 @@ def store_original(
         result.revision, plan = plan_revision(db, item.id, item.sentences)
         if not dry_run:
             apply_revision(db, item.id, item.sentences, plan, user)
-            db["articles"].update(item.id, _article_row(item, stamp(), new=False))
+            db.table("articles").update(item.id, _article_row(item, stamp(), new=False))
             if result.revision.added:
                 _units_for_new_segments(db, item.id, result.revision, user)
         return result
     if not dry_run:
         now = stamp()
-        db["articles"].insert(_article_row(item, now, new=True))
-        db["segments"].insert_all(
+        db.table("articles").insert(_article_row(item, now, new=True))
+        db.table("segments").insert_all(
             segment_row(item.id, seq, s, now) for seq, s in enumerate(item.sentences)
         )
     return result

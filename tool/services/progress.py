@@ -97,25 +97,15 @@ def status(
             + (" AND u.lang = ?" if lang else "")
             + " GROUP BY s.article_id, u.lang, u.status"
         )
-        counts = db.execute(sql, [*params, by, *([lang] if lang else [])]).fetchall()
+        for article_id, code, unit_status, units, words in db.execute(
+            sql, [*params, by, *([lang] if lang else [])]
+        ):
+            _add(rows, article_id, code, unit_status, units, words)
     else:
-        counts = []
         for code in [lang] if lang else _languages(db, article):
             for article_id, by_status in article_counts(db, code, article).items():
-                row = rows[article_id, code] = _empty_row(article_id, code)
                 for unit_status, (units, words) in by_status.items():
-                    row[unit_status] = units
-                    row["status_words"][unit_status] = words
-                    row["units"] += units
-                    row["words"] += words
-    for article_id, code, unit_status, units, words in counts:
-        row = rows.get((article_id, code))
-        if row is None:
-            row = rows[article_id, code] = _empty_row(article_id, code)
-        row[unit_status] = row.get(unit_status, 0) + units
-        row["status_words"][unit_status] = row["status_words"].get(unit_status, 0) + words
-        row["units"] += units
-        row["words"] += words
+                    _add(rows, article_id, code, unit_status, units, words)
     report.rows = [_finish(rows[key]) for key in sorted(rows)]
     totals: dict[str, dict[str, Any]] = {}
     for row in report.rows:
@@ -129,6 +119,24 @@ def status(
     report.totals = [_finish(totals[key]) for key in sorted(totals)]
     report.leases = _leases(db, at, article, lang, by)
     return report
+
+
+def _add(
+    rows: dict[tuple[str, str], dict[str, Any]],
+    article_id: str,
+    lang: str,
+    unit_status: str,
+    units: int,
+    words: int,
+) -> None:
+    """Count units and words of one status into the article's row (made when missing)."""
+    row = rows.get((article_id, lang))
+    if row is None:
+        row = rows[article_id, lang] = _empty_row(article_id, lang)
+    row[unit_status] = row.get(unit_status, 0) + units
+    row["status_words"][unit_status] = row["status_words"].get(unit_status, 0) + words
+    row["units"] += units
+    row["words"] += words
 
 
 def _languages(db: sqlite_utils.Database, article: str | None) -> list[str]:
