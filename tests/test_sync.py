@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_first_sync_imports_aligns_and_exports(db, project):
     assert report.originals == {"imported": 4}
     assert report.translations == {"aligned": 4}
     assert report.errors == [] and report.articles == 4
-    html = sorted(p.name for p in (project / "exports/en").iterdir())
+    html = sorted(p.name for p in (project / "exports/en").iterdir() if p.name[0] != ".")
     assert html == sorted([*(f"{p.stem}.html" for p in (project / "originals/ro").iterdir()),
                            "index.html"])  # fmt: skip
 
@@ -110,6 +111,7 @@ def test_one_changed_article_rewrites_only_its_page_and_the_index(db, project):
     assert {name for name in after if after[name] != before[name]} == {
         f"{TIFF}.html",
         "index.html",
+        ".desk-exports.json",  # which export wrote the folder (see sync_exports)
     }
     page = (project / "exports/en" / f"{TIFF}.html").read_text(encoding="utf-8")
     assert "O propoziție nouă la sfârșit." in page
@@ -355,3 +357,34 @@ def test_sync_passes_its_limits_to_the_translation_import(db, project, monkeypat
     limits = ImportLimits(max_file_mb=5, max_segments=500)
     sync(db, project, limits=limits, exports=())
     assert seen and set(seen) == {limits}
+
+
+def test_a_folder_written_since_by_another_database_is_written_whole(tmp_path, project):
+    """As after `restore`: the database's exports are older than the folder's."""
+    first = open_database(tmp_path / "first.db")
+    sync(first, project)
+    first.close()
+    shutil.copyfile(tmp_path / "first.db", tmp_path / "restored.db")
+    current = open_database(tmp_path / "first.db")
+    approve(current, _translated(current, TIFF)[:1], "elena")
+    assert [Path(f).name for f in sync(current, project).exports[0].files] == [
+        f"{TIFF}.html",
+        "index.html",
+    ]
+    restored = open_database(tmp_path / "restored.db")
+    html = sync(restored, project).exports[0]
+    assert html.articles == 4 and len(html.files) == 5
+    tokens = json.loads((project / "exports/en/.desk-exports.json").read_text(encoding="utf-8"))
+    assert set(tokens) == {"html", "tmx"}
+    assert sync(restored, project).exports[0].files == []
+
+
+def _translated(db, article):
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT u.id FROM units u JOIN segments s ON s.id = u.segment_id "
+            "WHERE s.article_id = ? AND u.status = 'translated' ORDER BY s.seq",
+            [article],
+        )
+    ]

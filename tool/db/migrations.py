@@ -240,9 +240,9 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     ``desk_changes``: per article and target language, the number of its last change and
     of its last change touching approved units (triggers on articles, segments, units,
     target_only and translations). ``export_marks``: per export folder, format and
-    language, the change number it was written up to. ``status_counts``: the units and
-    words per status of each article and language as of a change number, so `status`
-    counts again only the articles that changed.
+    language, the change number it was written up to (and a token the folder keeps too).
+    ``status_counts``: the units and words per status of each article and language as
+    of a change number, so `status` counts again only the articles that changed.
     """
     db.table("sync_files").create(
         {
@@ -268,7 +268,14 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_desk_changes_changed ON desk_changes (changed)")
     db.execute("CREATE INDEX idx_desk_changes_approvals ON desk_changes (approvals)")
     db.table("export_marks").create(
-        {"folder": str, "format": str, "lang": str, "mark": int, "exported_at": str},
+        {
+            "folder": str,
+            "format": str,
+            "lang": str,
+            "mark": int,
+            "token": str,  # also in the folder's .desk-exports.json: who wrote it last
+            "exported_at": str,
+        },
         pk=("folder", "format", "lang"),
     )
     db.table("status_counts").create(

@@ -10,7 +10,9 @@ changed. A folder written for the first time is written whole.
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,12 @@ from tool.services.exports import ExportResult, write_combined, write_exports
 
 INDEX = {"html": "index.html"}  # formats whose folder also holds a list of every article
 COMBINED = {"tmx": "all.tmx"}  # formats whose folder also holds every article in one file
+AGGREGATES = {*INDEX.values(), *COMBINED.values()}
+CHUNK = 500  # articles written per call
+# In each export folder: which export of which database wrote it (a token per format, also
+# kept in export_marks). A folder written since by another database, such as a restored
+# backup, no longer matches and is written whole again.
+TOKENS = ".desk-exports.json"
 
 
 def export_changes(
@@ -55,27 +63,58 @@ def _bring_up_to_date(
 ) -> ExportResult:
     key = (str(folder.resolve()), fmt.name, lang)
     row = db.execute(
-        "SELECT mark FROM export_marks WHERE folder = ? AND format = ? AND lang = ?", key
+        "SELECT mark, token FROM export_marks WHERE folder = ? AND format = ? AND lang = ?", key
     ).fetchone()
-    if row is None or not folder.is_dir():
-        result = write_exports(db, lang, fmt.name, folder)
+    tokens = _read_tokens(folder)
+    whole = row is None or tokens.get(fmt.name) != row[1]
+    if whole:
+        # Never written from this database, or written since by another (a restored
+        # backup, another desk): write it whole.
+        ids = _article_ids(db, lang)
     else:
         approved_only = fmt.default_statuses is not None and fmt.default_statuses <= {"approved"}
-        ids = _changed(db, lang, row[0], approved_only) | _missing(db, folder, fmt, lang)
-        chosen = [article for article in _article_ids(db, lang) if article in ids]
-        if chosen:
-            result = write_exports(db, lang, fmt.name, folder, chosen)
-            _rewrite_aggregates(db, folder, fmt, lang, result)
-        else:
-            result = ExportResult(fmt.name, lang)
-    if row is None or row[0] != top:
+        changed = _changed(db, lang, row[0], approved_only) | _missing(db, folder, fmt, lang)
+        ids = [article for article in _article_ids(db, lang) if article in changed]
+    result = ExportResult(fmt.name, lang)
+    for start in range(0, len(ids), CHUNK):  # a chunk at a time: memory stays flat
+        part = write_exports(db, lang, fmt.name, folder, ids[start : start + CHUNK])
+        result.files += [f for f in part.files if Path(f).name not in AGGREGATES]
+        result.articles += part.articles
+        result.entries += part.entries
+        result.skipped += part.skipped
+        result.kept += part.kept
+    if ids:
+        result.files += _rewrite_aggregates(db, folder, fmt, lang)
+    if whole or result.files:  # a new token: the folder now holds this database's export
+        token = secrets.token_hex(8)
         with transaction(db):
             db.execute(
-                "INSERT OR REPLACE INTO export_marks (folder, format, lang, mark, exported_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [*key, top, stamp()],
+                "INSERT OR REPLACE INTO export_marks (folder, format, lang, mark, token, "
+                "exported_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [*key, top, token, stamp()],
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_tokens(folder, {**tokens, fmt.name: token})
+    elif row[0] != top:  # nothing to write: only the mark moves on
+        with transaction(db):
+            db.execute(
+                "UPDATE export_marks SET mark = ? WHERE folder = ? AND format = ? AND lang = ?",
+                [top, *key],
             )
     return result
+
+
+def _read_tokens(folder: Path) -> dict[str, str]:
+    """The tokens of the exports in ``folder``, per format ({} when there are none)."""
+    try:
+        data = json.loads((folder / TOKENS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_tokens(folder: Path, tokens: dict[str, str]) -> None:
+    write_file(folder / TOKENS, json.dumps(tokens, sort_keys=True).encode("utf-8"), force=True)
 
 
 def _article_ids(db: sqlite_utils.Database, lang: str) -> list[str]:
@@ -132,20 +171,23 @@ def _articles_with(db: sqlite_utils.Database, lang: str, statuses: Iterable[str]
     ]
 
 
-def _rewrite_aggregates(
-    db: sqlite_utils.Database, folder: Path, fmt: Any, lang: str, result: ExportResult
-) -> None:
-    """write_exports wrote the aggregate files from the chosen articles only: redo them
-    from every article."""
+def _rewrite_aggregates(db: sqlite_utils.Database, folder: Path, fmt: Any, lang: str) -> list[str]:
+    """write_exports wrote the aggregate files from the chosen articles only: write them
+    again from every article. Returns the files written."""
+    written = []
     if fmt.name in INDEX:
         index = folder / INDEX[fmt.name]
         documents = index_documents(db, lang)
         links = {doc.article_id: file_name(fmt, doc.article_id) for doc in documents}
         write_file(index, render_index(documents, links, lang).encode("utf-8"), force=True)
+        written.append(str(index))
     if fmt.name in COMBINED:
         published = _articles_with(db, lang, fmt.default_statuses or ())
         if published:
-            write_combined(db, lang, fmt.name, folder / COMBINED[fmt.name], published)
+            combined = folder / COMBINED[fmt.name]
+            write_combined(db, lang, fmt.name, combined, published)
+            written.append(str(combined))
+    return written
 
 
 def index_documents(db: sqlite_utils.Database, lang: str) -> list[Document]:
