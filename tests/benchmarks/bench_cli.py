@@ -147,11 +147,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--before", help="A commit to measure beside the working tree.")
+    parser.add_argument("--after", help="A commit to measure instead of the working tree.")
     args = parser.parse_args()
     sqlite_utils = Path(sys.executable).parent / "sqlite-utils"
     with tempfile.TemporaryDirectory(prefix="desk-bench-cli-") as tmp:
         work = Path(tmp)
-        versions = {"now": PROJECT}
+        versions = {args.after[:10]: extract(args.after, work)} if args.after else {"now": PROJECT}
         if args.before:
             versions = {args.before[:10]: extract(args.before, work), **versions}
         oldest = next(iter(versions.values()))

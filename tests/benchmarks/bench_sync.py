@@ -120,11 +120,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="250,1000,5000", help="Comma-separated sizes.")
     parser.add_argument("--before", help="A commit to measure beside the working tree.")
+    parser.add_argument("--after", help="A commit to measure instead of the working tree.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="desk-bench-sync-") as tmp:
         work = Path(tmp)
-        versions = {"now": PROJECT}
+        versions = {args.after[:10]: extract(args.after, work)} if args.after else {"now": PROJECT}
         if args.before:
             versions = {args.before[:10]: extract(args.before, work), **versions}
         table: dict[tuple[int, str], dict[str, tuple[float, float, float]]] = {}
@@ -149,7 +150,7 @@ def main() -> None:
                 ]
                 print(f"| {size:,} | {step} | " + " | ".join(cells) + " |")
         if len(names) == 2:
-            print(f"\nratio {names[0]} / now, wall time:")
+            print(f"\nratio {names[0]} / {names[1]}, wall time:")
             for size in sizes:
                 ratios = [table[size, names[0]][s][0] / table[size, names[1]][s][0] for s in STEPS]
                 print(f"  {size:>6,}: " + ", ".join(f"{s} {r:.1f}x" for s, r in zip(STEPS, ratios)))
