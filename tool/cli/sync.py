@@ -13,13 +13,8 @@ from tool.cli.app import DeskState, pass_state
 from tool.db.connection import project_root
 from tool.errors import InputError
 from tool.formats import FORMATS
-from tool.services.importer import (
-    MAX_FILE_MB_ENV_VAR,
-    MAX_SEGMENTS_ENV_VAR,
-    ImportLimits,
-    ImportResult,
-)
-from tool.services.sync import DEFAULT_EXPORTS, FileOutcome, SyncReport, plan_sync
+from tool.services.importer import MAX_FILE_MB_ENV_VAR, MAX_SEGMENTS_ENV_VAR, ImportLimits
+from tool.services.sync import DEFAULT_EXPORTS, ORIGINAL, FileOutcome, SyncReport, plan_sync
 from tool.services.sync import sync as run_sync
 
 PROGRESS_FROM = 20  # files to read; shorter runs print no progress bar
@@ -135,35 +130,34 @@ def sync(
 
 
 def _print_outcome(outcome: FileOutcome) -> None:
-    """One line for a file read (verbose); the changes of an updated original."""
+    """One line for a file read (verbose), and what an updated original's revision did."""
+    d = outcome.details
     if outcome.action == "error":
         return  # reported at the end, on stderr
-    result = outcome.result
-    if isinstance(result, ImportResult):
+    if outcome.kind == ORIGINAL:
         click.echo(
-            f"{result.action:<10} {result.article_id}: {result.segments} segments, "
-            f"{result.words} words"
+            f"{outcome.action:<10} {outcome.article_id}: {d['segments']} segments, "
+            f"{d['words']} words"
         )
-        if result.revision is not None:
-            counts = result.revision.counts()
-            click.echo("  " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+        if d.get("revision"):
+            click.echo(
+                "  " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in d["revision"].items())
+            )
         return
-    if result is None:
-        return
-    name = f"{result.article_id} [{result.lang}]"
-    if result.action == "differs":
+    name = f"{outcome.article_id} [{outcome.lang}]"
+    if outcome.action == "differs":
         click.echo(
-            f"differs    {name}: {outcome.differences} unit(s) differ from the database; "
+            f"differs    {name}: {d['differences']} unit(s) differ from the database; "
             "see import-translation --apply"
         )
-    elif result.action == "unchanged":
+    elif outcome.action == "unchanged":
         click.echo(f"unchanged  {name}")
     else:
         click.echo(
-            f"{result.action:<10} {name}: {result.beads} beads, {result.translated} translated, "
-            f"{result.needs_review} need review, {result.untranslated} source segments "
-            f"untranslated, {result.target_only} target-only"
-            + (f", {result.kept_approved} approved kept" if result.kept_approved else "")
+            f"{outcome.action:<10} {name}: {d['beads']} beads, {d['translated']} translated, "
+            f"{d['needs_review']} need review, {d['untranslated']} source segments "
+            f"untranslated, {d['target_only']} target-only"
+            + (f", {d['kept_approved']} approved kept" if d["kept_approved"] else "")
         )
 
 

@@ -304,14 +304,15 @@ def m006_sync_state(db: sqlite_utils.Database) -> None:
         ("translations_ai", "INSERT ON translations", "NEW.article_id", "NEW.lang", "1"),
         ("translations_au", "UPDATE ON translations", "NEW.article_id", "NEW.lang", "1"),
     ]
+    next_number = "(SELECT COALESCE(MAX(changed), 0) + 1 FROM desk_changes)"  # via its index
     for name, event, article, lang, approvals in triggers:
         row = "OLD" if event.startswith("DELETE") else "NEW"
-        join = f"JOIN segments s ON s.id = {row}.segment_id " if article == unit else ""
+        source = f"FROM segments s WHERE s.id = {row}.segment_id" if article == unit else "WHERE 1"
         db.execute(
             f"CREATE TRIGGER desk_changes_{name} AFTER {event} BEGIN "
             "INSERT INTO desk_changes (article_id, lang, changed, approvals) "
-            f"SELECT {article}, {lang}, n, CASE WHEN {approvals} THEN n ELSE 0 END "
-            f"FROM (SELECT COALESCE(MAX(changed), 0) + 1 AS n FROM desk_changes) {join}WHERE 1 "
+            f"SELECT {article}, {lang}, {next_number}, "
+            f"CASE WHEN {approvals} THEN {next_number} ELSE 0 END {source} "
             "ON CONFLICT (article_id, lang) DO UPDATE SET changed = excluded.changed, "
             "approvals = MAX(desk_changes.approvals, excluded.approvals); END"
         )

@@ -44,7 +44,16 @@ if TYPE_CHECKING:
 
 DEFAULT_EXPORTS = ("html", "tmx")
 
-__all__ = ["DEFAULT_EXPORTS", "FileOutcome", "SyncPlan", "SyncReport", "plan_sync", "sync"]
+__all__ = [
+    "DEFAULT_EXPORTS",
+    "ORIGINAL",
+    "TRANSLATION",
+    "FileOutcome",
+    "SyncPlan",
+    "SyncReport",
+    "plan_sync",
+    "sync",
+]
 
 
 @dataclass
@@ -205,8 +214,7 @@ def sync(
     options: dict[str, Any] = {"user": user, "limits": limits, "strict": strict, "jobs": workers}
     with transaction(db) if strict else nullcontext():  # --strict: all or nothing
         originals = _without_duplicate_ids(plan, count, strict)
-        import_files(db, originals, on_outcome=count, **options)
-        import_files(db, plan.translations, on_outcome=count, **options)
+        import_files(db, [originals, plan.translations], on_outcome=count, **options)
     if plan.gone:
         with transaction(db):
             db.conn.executemany("DELETE FROM sync_files WHERE path = ?", [(p,) for p in plan.gone])
@@ -214,6 +222,7 @@ def sync(
         from tool.services.sync_exports import export_changes
 
         report.exports = export_changes(db, root / "exports", exports)
+    report.errors.sort()  # workers finish in any order
     report.articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     return report
 

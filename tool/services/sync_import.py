@@ -5,6 +5,12 @@ SHA-256) is recorded in ``sync_files`` so the next sync can skip it. Many files 
 spread over worker processes, one per core, each with its own connection: aligning is
 pure CPU and the writes are short transactions that take turns on the write lock.
 
+A worker is this module run as a program (``python -m tool.services.sync_import``): it
+reads one file to import per line on stdin and answers one JSON line per file on
+stdout, and it stops when stdin closes, so it never outlives the sync that started it.
+Plain processes, not multiprocessing: nothing of the caller's ``__main__`` is imported
+again and no open connection is inherited.
+
 This module imports nothing heavy at the top, so worker processes start quickly.
 """
 
@@ -12,10 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import selectors
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +60,22 @@ class FileOutcome:
     article_id: str = ""
     lang: str = ""
     error: str = ""  # the one-line message of a bad file
-    differences: int = 0  # units a changed translation would change (not applied)
-    result: ImportResult | TranslationImportResult | None = None  # for a verbose listing
+    details: dict[str, Any] = field(default_factory=dict)  # counts, for a verbose listing
+
+    @classmethod
+    def of(
+        cls, kind: str, path: str, result: ImportResult | TranslationImportResult
+    ) -> FileOutcome:
+        """The outcome of an import: its result's counts, without the texts."""
+        details = dataclasses.asdict(result)
+        if kind == TRANSLATION:
+            details["alignment"] = []
+            details["differences"] = len(details["differences"])
+        elif details.get("revision"):
+            details["revision"] = result.revision.counts()  # type: ignore[union-attr]
+        return cls(
+            kind, path, result.action, result.article_id, details.get("lang", ""), details=details
+        )
 
 
 def read_file(path: Path) -> tuple[bytes, os.stat_result]:
@@ -92,9 +115,8 @@ class FileImporter:
         with transaction(self.db):
             result = store_original(self.db, prepared, self.user)
             self._record(item, data, status, prepared.id, "", prepared.content_hash, result.action)
-        return FileOutcome(
-            ORIGINAL, str(item.path), result.action, prepared.id, prepared.lang, result=result
-        )
+        outcome = FileOutcome.of(ORIGINAL, str(item.path), result)
+        return dataclasses.replace(outcome, lang=prepared.lang)
 
     def _translation(self, item: ProjectFile) -> FileOutcome:
         from tool.db.connection import transaction
@@ -114,17 +136,7 @@ class FileImporter:
             stored = self._stored_translation(result.article_id, result.lang)
         with transaction(self.db):
             self._record(item, data, status, result.article_id, result.lang, stored, result.action)
-        differences = len(result.differences)
-        result = dataclasses.replace(result, alignment=[], differences=[])
-        return FileOutcome(
-            TRANSLATION,
-            str(item.path),
-            result.action,
-            result.article_id,
-            result.lang,
-            differences=differences,
-            result=result,
-        )
+        return FileOutcome.of(TRANSLATION, str(item.path), result)
 
     def _stored_translation(self, article_id: str, lang: str) -> str | None:
         row = self.db.execute(
@@ -180,7 +192,7 @@ def default_jobs(files: int) -> int:
 
 def import_files(
     db: sqlite_utils.Database,
-    items: Iterable[ProjectFile],
+    phases: Sequence[Iterable[ProjectFile]],
     *,
     user: str,
     limits: ImportLimits,
@@ -188,38 +200,94 @@ def import_files(
     strict: bool = False,
     on_outcome: Callable[[FileOutcome], None],
 ) -> None:
-    """Import every file, calling ``on_outcome`` with each outcome in the files' order.
+    """Import every file, phase after phase, calling ``on_outcome`` as each is done.
 
-    With ``jobs`` > 1 (and a database file), files are imported by that many worker
-    processes; a few files at a time are in flight, so memory stays flat.
+    A phase starts when the one before has finished (translations after their
+    originals). With ``jobs`` > 1 (and a database file), files are imported by that many
+    worker processes, each handed one file at a time, so memory stays flat.
     """
     path = _database_file(db)
     if jobs <= 1 or strict or path is None:
         importer = FileImporter(db, user, limits)
-        for item in items:
-            on_outcome(importer.import_file(item, strict=strict))
+        for phase in phases:
+            for item in phase:
+                on_outcome(importer.import_file(item, strict=strict))
         return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    with _Workers(jobs, path, user, limits) as workers:
+        for phase in phases:
+            workers.run(phase, on_outcome)
 
-    context = multiprocessing.get_context("spawn")  # a fresh process: no inherited connection
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(path, user, limits),
-    ) as pool:
-        pending: deque[Future[FileOutcome]] = deque()
-        try:
-            for item in items:
-                pending.append(pool.submit(_import_in_worker, item))
-                if len(pending) >= 4 * jobs:
-                    on_outcome(pending.popleft().result())
-            while pending:
-                on_outcome(pending.popleft().result())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+
+class _Workers:
+    """Worker processes, each importing the files it is handed one at a time."""
+
+    def __init__(self, jobs: int, path: str, user: str, limits: ImportLimits) -> None:
+        import tool
+
+        package_root = str(Path(tool.__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+        )}  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            __name__,
+            path,
+            user,
+            json.dumps(dataclasses.asdict(limits)),
+        ]
+        self.processes = [
+            subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+            )
+            for _ in range(jobs)
+        ]
+
+    def run(self, items: Iterable[ProjectFile], on_outcome: Callable[[FileOutcome], None]) -> None:
+        """Hand out every item; return when every outcome is in."""
+        queue = iter(items)
+        busy: dict[int, subprocess.Popen[str]] = {}
+        with selectors.DefaultSelector() as selector:
+            for process in self.processes:
+                assert process.stdout is not None
+                selector.register(process.stdout, selectors.EVENT_READ, process)
+                if self._hand_out(process, queue):
+                    busy[process.pid] = process
+            while busy:
+                for key, _ in selector.select():
+                    process = key.data
+                    line = key.fileobj.readline()  # type: ignore[union-attr]
+                    if not line:
+                        raise ToolError(f"a sync worker stopped (exit status {process.wait()})")
+                    on_outcome(_outcome_from_json(line))
+                    if not self._hand_out(process, queue):
+                        del busy[process.pid]
+
+    @staticmethod
+    def _hand_out(process: subprocess.Popen[str], queue: Iterator[ProjectFile]) -> bool:
+        item = next(queue, None)
+        if item is None:
+            return False
+        assert process.stdin is not None
+        process.stdin.write(json.dumps({"path": str(item.path), "kind": item.kind}) + "\n")
+        process.stdin.flush()
+        return True
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:  # closing stdin ends a worker after its file
+            if process.stdin:
+                process.stdin.close()
+        for process in self.processes:
+            process.wait()
+            if process.stdout:
+                process.stdout.close()
+
+
+def _outcome_from_json(line: str) -> FileOutcome:
+    return FileOutcome(**json.loads(line))
 
 
 def _database_file(db: sqlite_utils.Database) -> str | None:
@@ -230,18 +298,19 @@ def _database_file(db: sqlite_utils.Database) -> str | None:
     return None
 
 
-_worker: FileImporter | None = None
-
-
-def _start_worker(path: str, user: str, limits: ImportLimits) -> None:
-    """In a worker process: open the database once."""
-    global _worker
+def _work(path: str, user: str, limits: str) -> None:
+    """A worker: import the files named on stdin, one JSON outcome per line on stdout."""
     from tool.db.connection import import_sqlite_utils, open_database
+    from tool.services.importer import ImportLimits
 
     import_sqlite_utils()
-    _worker = FileImporter(open_database(path), user, limits)
+    importer = FileImporter(open_database(path), user, ImportLimits(**json.loads(limits)))
+    for line in sys.stdin:
+        item = json.loads(line)
+        outcome = importer.import_file(ProjectFile(Path(item["path"]), item["kind"]))
+        sys.stdout.write(json.dumps(dataclasses.asdict(outcome)) + "\n")
+        sys.stdout.flush()
 
 
-def _import_in_worker(item: ProjectFile) -> FileOutcome:
-    assert _worker is not None, "worker not started"
-    return _worker.import_file(item)
+if __name__ == "__main__":
+    _work(*sys.argv[1:4])
