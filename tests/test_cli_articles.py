@@ -121,7 +121,7 @@ def test_sync_aligns_translations_and_writes_the_exports(tmp_path, run, monkeypa
     assert "aligned    tiff-cluj-2025 [en]: 10 beads, 10 translated" in result.output
     assert "translations: 1 aligned, 0 updated, 0 unchanged" in result.output
     assert "exported html [en]: 1 article written in " in result.output
-    assert "exported tmx [en]: nothing to export yet" in result.output
+    assert "exported tmx [en]: up to date" in result.output  # nothing approved to write
     page = (root / "exports/en/tiff-cluj-2025.html").read_text(encoding="utf-8")
     assert "Sălile au fost pline aproape în fiecare seară!" in page
     assert not (root / "exports/en/tiff-cluj-2025.tmx").exists()  # nothing approved yet

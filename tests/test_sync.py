@@ -388,3 +388,14 @@ def _translated(db, article):
             [article],
         )
     ]
+
+
+def test_workers_use_the_idle_cores_only(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert sync_import.default_jobs(5000) == 4
+    assert sync_import.default_jobs(10) == 1  # few files: not worth starting processes
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert sync_import.default_jobs(5000) == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.0, 0.0, 0.0))
+    assert sync_import.default_jobs(5000) == 1

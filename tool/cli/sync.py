@@ -70,7 +70,7 @@ def configured_exports() -> tuple[str, ...]:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Processes importing at once (default: one per core when there are many files).",
+    help="Processes importing at once (default: one per idle core when there are many files).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="A line for every file imported.")
 @pass_state
@@ -187,8 +187,6 @@ def _print_summary(report: SyncReport, folder: Path) -> None:
                 f"exported {result.format} [{result.lang}]: {result.articles} "
                 f"article{'' if result.articles == 1 else 's'} written in {where}"
             )
-        elif result.skipped and not result.kept:
-            click.echo(f"exported {result.format} [{result.lang}]: nothing to export yet")
         else:
             click.echo(f"exported {result.format} [{result.lang}]: up to date")
     click.echo(f"{report.articles} article{'' if report.articles == 1 else 's'} in the desk")

@@ -296,11 +296,21 @@ def store_original(
         return result
     if not dry_run:
         now = stamp()
-        db.table("articles").insert(_article_row(item, now, new=True))
-        db.table("segments").insert_all(
-            segment_row(item.id, seq, s, now) for seq, s in enumerate(item.sentences)
+        _insert(db, "articles", [_article_row(item, now, new=True)])
+        _insert(
+            db, "segments", [segment_row(item.id, n, s, now) for n, s in enumerate(item.sentences)]
         )
     return result
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys) in one executemany: no per-row introspection."""
+    columns = list(rows[0])
+    db.conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})",
+        rows,
+    )
 
 
 def _units_for_new_segments(

@@ -67,12 +67,17 @@ def _bring_up_to_date(
     ).fetchone()
     tokens = _read_tokens(folder)
     whole = row is None or tokens.get(fmt.name) != row[1]
+    approved_only = fmt.default_statuses is not None and fmt.default_statuses <= {"approved"}
     if whole:
         # Never written from this database, or written since by another (a restored
-        # backup, another desk): write it whole.
-        ids = _article_ids(db, lang)
+        # backup, another desk): write it whole. (Formats of approved pairs only skip the
+        # articles with none: no need to read them.)
+        ids = (
+            _articles_with(db, lang, fmt.default_statuses)
+            if approved_only
+            else _article_ids(db, lang)
+        )
     else:
-        approved_only = fmt.default_statuses is not None and fmt.default_statuses <= {"approved"}
         changed = _changed(db, lang, row[0], approved_only) | _missing(db, folder, fmt, lang)
         ids = [article for article in _article_ids(db, lang) if article in changed]
     result = ExportResult(fmt.name, lang)

@@ -67,15 +67,17 @@ class FileOutcome:
         cls, kind: str, path: str, result: ImportResult | TranslationImportResult
     ) -> FileOutcome:
         """The outcome of an import: its result's counts, without the texts."""
-        details = dataclasses.asdict(result)
+        details = {k: v for k, v in vars(result).items() if k not in _TEXTS}
         if kind == TRANSLATION:
-            details["alignment"] = []
-            details["differences"] = len(details["differences"])
-        elif details.get("revision"):
+            details["differences"] = len(result.differences)  # type: ignore[union-attr]
+        elif getattr(result, "revision", None) is not None:
             details["revision"] = result.revision.counts()  # type: ignore[union-attr]
         return cls(
             kind, path, result.action, result.article_id, details.get("lang", ""), details=details
         )
+
+
+_TEXTS = {"alignment", "differences", "revision"}  # left out of FileOutcome.details
 
 
 def read_file(path: Path) -> tuple[bytes, os.stat_result]:
@@ -183,11 +185,20 @@ def failed(item: ProjectFile, message: str) -> FileOutcome:
 
 
 def default_jobs(files: int) -> int:
-    """Worker processes for ``files`` files: one per usable core when there are many."""
+    """Worker processes for ``files`` files: one per idle core when there are many.
+
+    Cores other programs keep busy (the load average) are not counted, as ``make -l``
+    does: on a busy machine extra workers only take turns with each other, and each
+    rereads the pages the others changed.
+    """
     if files < PARALLEL_FROM:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_JOBS))
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(round((cores or 1) - busy), MAX_JOBS))
 
 
 def import_files(
