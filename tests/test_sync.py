@@ -392,10 +392,15 @@ def _translated(db, article):
 
 def test_workers_use_the_idle_cores_only(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    monkeypatch.setattr(sync_import, "idle_cores", lambda cores: 3.8)
     assert sync_import.default_jobs(5000) == 4
     assert sync_import.default_jobs(10) == 1  # few files: not worth starting processes
-    monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    monkeypatch.setattr(sync_import, "idle_cores", lambda cores: 1.4)
     assert sync_import.default_jobs(5000) == 1
-    monkeypatch.setattr(os, "getloadavg", lambda: (7.0, 0.0, 0.0))
+    monkeypatch.setattr(sync_import, "idle_cores", lambda cores: -3.0)
     assert sync_import.default_jobs(5000) == 1
+
+
+def test_idle_cores_are_measured():
+    idle = sync_import.idle_cores(2, window=0.05)
+    assert -0.01 <= idle <= 2.01

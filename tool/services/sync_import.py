@@ -187,18 +187,36 @@ def failed(item: ProjectFile, message: str) -> FileOutcome:
 def default_jobs(files: int) -> int:
     """Worker processes for ``files`` files: one per idle core when there are many.
 
-    Cores other programs keep busy (the load average) are not counted, as ``make -l``
-    does: on a busy machine extra workers only take turns with each other, and each
+    Cores other programs keep busy are not counted (as ``make -l`` does with the load
+    average): on a busy machine extra workers only take turns with each other, and each
     rereads the pages the others changed.
     """
     if files < PARALLEL_FROM:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(round(idle_cores(cores or 1)), MAX_JOBS))
+
+
+def idle_cores(cores: int, window: float = 0.2) -> float:
+    """How many cores are idle now: sampled over ``window`` seconds from /proc/stat, else
+    the cores less the one-minute load average."""
+    import time
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(t) for t in stat.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]  # all, idle + iowait
+
     try:
-        busy = os.getloadavg()[0]
-    except OSError:
-        busy = 0.0
-    return max(1, min(round((cores or 1) - busy), MAX_JOBS))
+        total, idle = sample()
+        time.sleep(window)
+        total2, idle2 = sample()
+        return cores * (idle2 - idle) / max(1, total2 - total)
+    except (OSError, ValueError, IndexError):
+        try:
+            return cores - os.getloadavg()[0]
+        except OSError:
+            return float(cores)
 
 
 def import_files(
