@@ -31,8 +31,8 @@ from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
 from tool.services.workflow import get_unit, save_draft, submit, when
 
-# tool.formats.WORK_FORMATS, named here so that listing commands does not import every
-# format (lxml, polib...); tests/test_cli_registry.py checks they agree.
+# tool.formats.WORK_FORMATS, named here so that status, mine, translate... do not import every
+# format (lxml, polib...) to start; tests/test_cli_registry.py checks they agree.
 WORK_FORMATS = ("po", "xliff", "xliff2")
 
 units_option = click.option(
