@@ -176,7 +176,9 @@ def test_round_trip_through_csv2po(db, db_path, run, sample, tmp_path):
     row = db["units"].get(unit)
     assert (row["text"], row["status"], row["translator"]) == ("schools", "translated", "ana")
     # exactly: one unit row, its submission event, the lease released
-    assert changed_rows(before, snapshot(db_path)) == {"units": 2, "events": 1, "leases": 1}
+    changed = changed_rows(before, snapshot(db_path))
+    changed.pop("desk_changes", None)  # sync's bookkeeping of what changed (triggers)
+    assert changed == {"units": 2, "events": 1, "leases": 1}
 
 
 def test_round_trip_through_po2csv_and_a_spreadsheet(db, db_path, run, sample, tmp_path):
@@ -201,7 +203,9 @@ def test_round_trip_through_po2csv_and_a_spreadsheet(db, db_path, run, sample, t
     result = run("import-work", po_path, "--lang", "en", user="ana")
     assert result.exit_code == 0, result.output
     assert db["units"].get(unit)["text"] == "-schools-"
-    assert changed_rows(before, snapshot(db_path)) == {"units": 2, "events": 1, "leases": 1}
+    changed = changed_rows(before, snapshot(db_path))
+    changed.pop("desk_changes", None)  # sync's bookkeeping of what changed (triggers)
+    assert changed == {"units": 2, "events": 1, "leases": 1}
 
 
 @pytest.mark.interop

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -74,7 +75,7 @@ def test_check_reports_broken_invariants(db, run, articles_dir):
     assert result.output.endswith("problem(s) found\n")
 
 
-def _sync(db_path, root):
+def _sync(db_path, root, *options):
     return subprocess.Popen(
         [
             sys.executable,
@@ -84,49 +85,79 @@ def _sync(db_path, root):
             "sync",
             "--root",
             str(root),
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
+def _shape(db_path) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Segments per article and units per article and language."""
+    conn = sqlite3.connect(db_path)
+    try:
+        segments = dict(conn.execute("SELECT article_id, COUNT(*) FROM segments GROUP BY 1"))
+        units = {
+            (a, lang): n
+            for a, lang, n in conn.execute(
+                "SELECT s.article_id, u.lang, COUNT(*) FROM units u "
+                "JOIN segments s ON s.id = u.segment_id GROUP BY 1, 2"
+            )
+        }
+        return segments, units
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
-def test_sigkill_at_random_points_leaves_all_or_nothing(tmp_path):
-    """Kill a sync many times at random moments: the database stays sound, all or none."""
+@pytest.mark.parametrize("strict", [False, True], ids=["per-file", "strict"])
+def test_sigkill_at_random_points_leaves_all_or_nothing(tmp_path, strict):
+    """Kill a sync many times at random moments: the database stays sound and every
+    article (with --strict: the whole import) is all or nothing; the next sync finishes."""
     if not (PROJECT / "originals").is_dir():
         pytest.skip("no sample corpus")
+    root = tmp_path / "project"  # a copy: sync writes exports/ beside the corpus
+    for folder in ("originals", "translations"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    options = ["--strict"] if strict else []
     rng = random.Random(20261125)
     # How long a full sync takes here, to spread the kills over it.
     probe = tmp_path / "probe.db"
     started = time.perf_counter()
-    assert _sync(probe, PROJECT).wait() == 0
+    assert _sync(probe, root, *options).wait() == 0
     duration = time.perf_counter() - started
-    expected = snapshot(probe)
-    counts = {"none": 0, "all": 0}
+    segments, units = _shape(probe)
+    counts = {"none": 0, "some": 0, "all": 0}
+    landed = 0
     for attempt in range(12):
         db_path = tmp_path / f"kill{attempt}.db"
-        process = _sync(db_path, PROJECT)
+        process = _sync(db_path, root, *options)
         time.sleep(rng.uniform(0.0, duration))
-        os.kill(process.pid, signal.SIGKILL)
+        if process.poll() is None:  # still running (poll reaps a finished one)
+            landed += 1
+            os.kill(process.pid, signal.SIGKILL)
         process.wait()
         db = open_database(db_path)  # recovers the WAL, migrates if the kill came first
         assert check(db).ok, check(db).problems
-        articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        translated = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+        recorded = db.execute(
+            "SELECT f.path FROM sync_files f LEFT JOIN articles a ON a.id = f.article_id "
+            "WHERE f.kind = 'original' AND (a.id IS NULL OR a.content_hash != f.stored_hash)"
+        ).fetchall()
         db.close()
-        if articles == 0:
-            counts["none"] += 1
-            assert translated == 0
-        else:
-            # Originals are one transaction, translations another: each all or none.
-            assert articles == len(expected["articles"])
-            segments = (
-                sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM segments").fetchone()[0]
-            )
-            assert segments == len(expected["segments"])
-            assert translated in (0, len(expected["units"]))
-            counts["all"] += 1
-    assert counts["none"] + counts["all"] == 12
+        assert recorded == []  # no file is recorded as imported that is not
+        got_segments, got_units = _shape(db_path)
+        for article, count in got_segments.items():
+            assert count == segments[article], article
+        for key, count in got_units.items():
+            assert count == units[key], key
+        whole = got_segments == segments and got_units == units
+        if strict:
+            assert not got_units or got_segments == segments  # one transaction
+            assert got_segments in ({}, segments) and got_units in ({}, units)
+        counts["all" if whole else "some" if got_segments else "none"] += 1
+        assert _sync(db_path, root, *options).wait() == 0  # the next sync finishes the job
+        assert _shape(db_path) == (segments, units)
+    assert landed >= 6, f"only {landed} of 12 kills landed before the sync ended: {counts}"
 
 
 def _desk_with_history(run, db, articles_dir):

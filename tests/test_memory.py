@@ -475,7 +475,7 @@ def test_export_that_fails_leaves_no_file(db, tmp_path, monkeypatch):
     out = tmp_path / "m.tmx"
     with pytest.raises(ToolError, match=f"^cannot write {out}: No space left on device$"):
         export_tmx(db, out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.db", "desk.db-shm", "desk.db-wal"]
+    assert not [p for p in tmp_path.iterdir() if not p.name.startswith("desk.db")]  # no .part
 
 
 @pytest.mark.parametrize(

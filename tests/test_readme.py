@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cogapp import Cog
@@ -35,8 +37,17 @@ def test_two_set_up_commands():
     assert set_up[1] in ci
 
 
+def _project_copy(target: Path) -> Path:
+    """The files the tour uses, copied: its `sync` writes exports/ into the project."""
+    for name in ("tool", "originals", "translations", "tests/data"):
+        shutil.copytree(PROJECT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT / "manage.py", target)
+    return target
+
+
 @pytest.mark.slow
 def test_the_walk_through_runs(tmp_path):
+    project = _project_copy(tmp_path / "project")
     text = README.read_text(encoding="utf-8")
     tour = re.search(r"## A day at the desk.*?```bash\n(.*?)```", text, re.S).group(1)
     tour = tour.replace("/tmp/", f"{tmp_path}/")
@@ -49,10 +60,11 @@ def test_the_walk_through_runs(tmp_path):
     env.pop("DESK_DB", None)
     env.pop("DESK_USER", None)
     result = subprocess.run(
-        ["bash", "-e", "-c", tour], cwd=PROJECT, env=env, capture_output=True, text=True
+        ["bash", "-e", "-c", tour], cwd=project, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert "approved 1 unit" in result.stdout
     assert "The head of the emergency inspectorate (ISU) urged caution." in result.stdout
     page = (tmp_path / "storm.html").read_text(encoding="utf-8")
     assert "Furtună la Constanța" in page and "Storm in Constanța" in page
+    assert (project / "exports/en/storm.html").is_file()  # sync's exports, in the copy

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_state, print_json
 from tool.core.align import REVIEW_THRESHOLD, align, format_bead
 from tool.core.article import FRONT_MATTER_FENCE, parse_article, split_article
 from tool.core.locale import validate_lang
@@ -52,7 +52,7 @@ def _segments(
     return texts, None if presegmented else paragraphs
 
 
-@cli.command("align")
+@click.command("align")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.argument("target", type=click.File("r", encoding="utf-8"))
 @click.option("--source-lang", default="ro", show_default=True, help="Language of SOURCE.")
@@ -105,7 +105,7 @@ def align_command(
             )
 
 
-@cli.command("import-translation")
+@click.command("import-translation")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--article", default="", help="Id of the original (for files without front matter).")
 @click.option("--lang", default="", help="Language of the translation (for plain-text files).")
@@ -186,7 +186,7 @@ def print_translation_results(results: list[TranslationImportResult], show_beads
                 click.echo(f"  {line}")
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.argument("operation", type=click.Choice(OPERATIONS))
 @pass_state

@@ -1,27 +1,100 @@
-"""The click group, database access and output helpers shared by every command."""
+"""The click group, database access and output helpers shared by every command.
+
+Commands are loaded lazily: the group knows each command's module and one-line summary
+(the table in :mod:`tool.cli`) and imports a command's module only when that command
+runs, so ``--help`` and everyday commands do not pay for the imports of all the others.
+"""
 
 from __future__ import annotations
 
-import getpass
+import importlib
 import json
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import update_wrapper
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlite_utils
 
-from tool.db.connection import DB_ENV_VAR, open_database
+from tool.db.connection import DB_ENV_VAR, import_sqlite_utils
 from tool.errors import ToolError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 USER_ENV_VAR = "DESK_USER"
 
 
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives ("package.module:attribute") and its one-line summary.
+
+    The summary is what ``--help`` lists, so listing the commands imports none of them
+    (as pip's command table does); a test checks it matches the command's docstring.
+    """
+
+    target: str
+    summary: str
+
+    def load(self) -> click.Command:
+        """Import the command's module and return the command."""
+        module_name, _, attribute = self.target.partition(":")
+        import_sqlite_utils()  # first, so the command's own imports find it without numpy
+        module = importlib.import_module(module_name)
+        command = getattr(module, attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.target} is not a click command")
+        return command
+
+
 class DeskGroup(click.Group):
-    """A group that turns user errors into one line on stderr and exit code 1."""
+    """A group that loads its commands lazily and turns user errors into one line on stderr
+    and exit code 1."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, LazyCommand] = {}
+
+    def register(self, commands: Mapping[str, LazyCommand]) -> None:
+        """Add commands by name, loaded when first used."""
+        self.lazy_commands.update(commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            self.commands[cmd_name] = self.lazy_commands[cmd_name].load()
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            if name.startswith("-"):
+                self.parse_args(ctx, args)
+            raise click.exceptions.NoSuchCommand(
+                name, possibilities=self.list_commands(ctx), ctx=ctx
+            )
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from the summaries of commands not loaded yet."""
+        rows: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is None:
+                command = click.Command(name, help=self.lazy_commands[name].summary)
+            if not command.hidden:
+                rows.append((name, command))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -47,11 +120,17 @@ class DeskState:
     @property
     def acting_name(self) -> str:
         """The name of whoever is acting: --user, $DESK_USER, else the login name."""
-        return self.user or getpass.getuser()
+        if self.user:
+            return self.user
+        import getpass
+
+        return getpass.getuser()
 
     @property
     def db(self) -> sqlite_utils.Database:
         if self._db is None:
+            from tool.db.connection import open_database
+
             self._db = open_database(self.db_path)
         return self._db
 
@@ -81,7 +160,7 @@ def pass_db(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)
+        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)  # type: ignore[union-attr]
 
     return update_wrapper(wrapper, func)
 
@@ -111,10 +190,12 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], empty: s
         return
     cells = [[_cell(row.get(col)) for col in columns] for row in rows]
     widths = [max(len(col), *(len(r[i]) for r in cells)) for i, col in enumerate(columns)]
-    click.echo("  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for r in cells:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    lines = [
+        "  ".join(col.ljust(w) for col, w in zip(columns, widths)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    click.echo("\n".join(lines))  # one write: thousands of rows print fast
 
 
 def _cell(value: Any) -> str:

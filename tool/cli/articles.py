@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 import sqlite_utils
 
-from tool.cli.app import DeskState, cli, json_option, pass_db, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_db, pass_state, print_json, print_table
 from tool.cli.render import side_by_side, visible
 from tool.core.article import parse_plain_text
 from tool.core.locale import validate_lang
@@ -18,7 +18,7 @@ from tool.services.articles import article_pairs, article_segments, get_article,
 from tool.services.importer import import_originals
 
 
-@cli.command()
+@click.command()
 @pass_state
 def init(state: DeskState) -> None:
     """Create the database (or bring its schema up to date)."""
@@ -48,7 +48,7 @@ def collect_meta(kwargs: dict) -> dict[str, str]:
     return {k[5:]: v for k, v in kwargs.items() if k.startswith("meta_") and v}
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @metadata_options
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
@@ -107,7 +107,7 @@ def print_import_results(results, dry_run: bool = False, label: str = "") -> Non
     )
 
 
-@cli.command()
+@click.command()
 @json_option
 @pass_db
 def articles(db: sqlite_utils.Database, as_json: bool) -> None:
@@ -119,7 +119,7 @@ def articles(db: sqlite_utils.Database, as_json: bool) -> None:
         print_table(rows, ["id", "lang", "segments", "words", "title"], empty="no articles yet")
 
 
-@cli.command()
+@click.command()
 @click.argument("article_id", metavar="ARTICLE")
 @click.option("--lang", help="Show the pairs with this language's translation side by side.")
 @json_option
@@ -152,7 +152,7 @@ def show(db: sqlite_utils.Database, article_id: str, lang: str | None, as_json: 
         )
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--lang", required=True, help="Language code of the text, e.g. ro or en.")
 def segment(file, lang: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_state, print_json
 from tool.formats import FORMAT_NAMES
 from tool.formats.model import STATUSES
 
@@ -15,7 +15,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("article_id", metavar="[ARTICLE]", required=False)
 @click.option("--all", "every", is_flag=True, help="Export every article.")
 @click.option("--lang", required=True, help="Target language, e.g. en.")
@@ -112,7 +112,7 @@ def export_(
         click.echo(f"partial {partial} (--require-complete refuses this)")
 
 
-@cli.command("import-work")
+@click.command("import-work")
 @click.argument("path", metavar="FILE", type=click.Path())
 @click.option("--lang", help="Refuse the file unless it is for this language (or: its language).")
 @click.option(
@@ -173,7 +173,7 @@ def import_work_(
         )
 
 
-@cli.command("import-review")
+@click.command("import-review")
 @click.argument("path", metavar="FILE", type=click.Path())
 @json_option
 @pass_state

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_state, print_json
 from tool.services.maintenance import backup as backup_db
 from tool.services.maintenance import check as check_db
 from tool.services.maintenance import restore as restore_db
 from tool.services.revisions import restore_segment as restore_obsolete
 
 
-@cli.command()
+@click.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @pass_state
@@ -21,7 +21,7 @@ def backup(state: DeskState, path: str, force: bool) -> None:
     click.echo(f"backup written to {target}")
 
 
-@cli.command()
+@click.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace a database that holds articles.")
 @pass_state
@@ -35,7 +35,7 @@ def restore(state: DeskState, path: str, force: bool) -> None:
     click.echo(f"database restored from {path}")
 
 
-@cli.command()
+@click.command()
 @json_option
 @pass_state
 def check(state: DeskState, as_json: bool) -> None:
@@ -62,7 +62,7 @@ def check(state: DeskState, as_json: bool) -> None:
         raise SystemExit(1)
 
 
-@cli.command("restore-segment")
+@click.command("restore-segment")
 @click.argument("segment_id", metavar="SEGMENT", type=int)
 @pass_state
 def restore_segment(state: DeskState, segment_id: int) -> None:

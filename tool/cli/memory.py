@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.services.analysis import analyse as analyse_job
 from tool.services.memory import (
     export_tmx,
@@ -21,7 +21,7 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.group()
+@click.group()
 def memory() -> None:
     """Search, import, export and rebuild the translation memory."""
 
@@ -149,7 +149,7 @@ def memory_stats_command(state: DeskState, as_json: bool) -> None:
     print_table(rows, ["source_lang", "target_lang", "origin", "entries"], empty="Memory is empty.")
 
 
-@cli.command()
+@click.command()
 @click.argument("article")
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @click.option("--min", "minimum", default=100, show_default=True, type=click.IntRange(1, 101),
@@ -170,7 +170,7 @@ def pretranslate(state: DeskState, article: str, lang: str, minimum: int, as_jso
     )
 
 
-@cli.command()
+@click.command()
 @click.argument("articles", nargs=-1)
 @click.option("--all", "all_articles", is_flag=True, help="Every article.")
 @click.option("--lang", required=True, help="Target language, e.g. en.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.services.glossary import GLOSSARY_FORMATS, add_term, import_glossary, list_terms
 from tool.services.qa import dismiss, list_checks, qa_article
 
@@ -13,7 +13,7 @@ def _short(text: str, width: int = 50) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.group()
+@click.group()
 def glossary() -> None:
     """Required term translations and forbidden variants, per language pair."""
 
@@ -119,7 +119,7 @@ class _QaGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@cli.group(cls=_QaGroup)
+@click.group(cls=_QaGroup)
 def qa() -> None:
     """Quality checks: `qa ARTICLE --lang en` runs them (see `qa run --help`)."""
 

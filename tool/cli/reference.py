@@ -8,8 +8,9 @@ from click.testing import CliRunner
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     names: list[tuple[str, ...]] = []
-    for name in sorted(group.commands):
-        command = group.commands[name]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         names.append((*prefix, name))
         if isinstance(command, click.Group):
             names.extend(_commands(command, (*prefix, name)))

@@ -6,11 +6,11 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_state, print_json
 from tool.services import resegment
 
 
-@cli.command("join-segments")
+@click.command("join-segments")
 @click.argument("first", metavar="A", type=int)
 @click.argument("second", metavar="B", type=int)
 @json_option
@@ -31,7 +31,7 @@ def join_segments(state: DeskState, first: int, second: int, as_json: bool) -> N
         click.echo(f"units back to review: {', '.join(map(str, result.units))}")
 
 
-@cli.command("split-segment")
+@click.command("split-segment")
 @click.argument("segment", metavar="A", type=int)
 @click.option("--at", "at_text", required=True, metavar="TEXT",
               help="The words that begin the second part.")  # fmt: skip

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from tool.cli.app import DeskState, cli, pass_state
+from tool.cli.app import DeskState, pass_state
 from tool.errors import InputError
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(

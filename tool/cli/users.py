@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.services.users import ROLES, User, add_user, disable_user, list_users, set_user
 
 
-@cli.group()
+@click.group()
 def user() -> None:
     """Register the people who use the desk, with their role and languages."""
 

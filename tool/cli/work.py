@@ -14,7 +14,7 @@ from typing import Any
 import click
 import sqlite_utils
 
-from tool.cli.app import DeskState, Interrupted, cli, pass_state
+from tool.cli.app import DeskState, Interrupted, pass_state
 from tool.cli.render import STATUS_COLOURS, terminal_width, visible
 from tool.cli.typed_text import (
     EDITING_HELP,
@@ -54,7 +54,7 @@ first; an error asks for a reason to submit anyway).
 HINT = "Enter text to submit · :s submit as is · :d draft · :e editor · :k skip · :q quit · :h help"
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @pass_state

@@ -14,26 +14,26 @@ from typing import Any
 
 import click
 
-from tool.cli.app import DeskState, cli, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
 from tool.cli.render import STATUS_COLOURS, terminal_width, visible
 from tool.cli.typed_text import edit_translation, keep_lost_text, lease_is_theirs, lease_lost
 from tool.errors import ConflictError, PermissionDenied
-from tool.formats import WORK_FORMATS
 from tool.services.leases import checkout as checkout_units
 from tool.services.leases import mine as my_units
 from tool.services.leases import release as release_units
 from tool.services.leases import renew as renew_units
 from tool.services.leases import returned_units
-from tool.services.memory import matches_by_unit
 from tool.services.progress import history as unit_history
 from tool.services.progress import status as desk_status
-from tool.services.qa import check_unit
 from tool.services.review import approve as approve_units
 from tool.services.review import approve_article, review_queue
 from tool.services.review import reject as reject_unit
 from tool.services.review import reopen as reopen_units
-from tool.services.work_files import checkout_to_file
 from tool.services.workflow import save_draft, submit, unit_context, when
+
+# tool.formats.WORK_FORMATS, named here so that status, mine, translate... do not import every
+# format (lxml, polib...) to start; tests/test_cli_registry.py checks they agree.
+WORK_FORMATS = ("po", "xliff", "xliff2")
 
 units_option = click.option(
     "--units",
@@ -94,7 +94,7 @@ def unit_table(
 # --- check-outs ------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @lang_option
 @click.option(
@@ -143,6 +143,9 @@ def checkout(
     ones that nobody else holds. Two translators checking out at once never get the
     same unit.
     """
+    from tool.services.memory import matches_by_unit  # heavy imports: only where needed
+    from tool.services.work_files import checkout_to_file
+
     written = None
     if export_format:  # the file is written before the leases are committed
         work = checkout_to_file(
@@ -189,7 +192,7 @@ def checkout(
         click.echo(f"wrote {written}: translate it, then bring it back with import-work")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @click.option("--hours", type=float, help="New lease length from now (default as checkout).")
@@ -208,7 +211,7 @@ def renew(
     click.echo(f"renewed {plural(len(rows))}{until}")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @json_option
@@ -230,7 +233,7 @@ def _ids_or_all(units: tuple[str, ...], all_units: bool) -> list[int] | None:
     return None if all_units else parse_ids(units)
 
 
-@cli.command()
+@click.command()
 @lang_option
 @click.argument("article", required=False)
 @json_option
@@ -257,7 +260,7 @@ def mine(state: DeskState, lang: str | None, article: str | None, as_json: bool)
 # --- translating -----------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.argument("text", required=False)
 @click.option("--submit", "do_submit", is_flag=True, help="Submit for review (else save a draft).")
@@ -341,7 +344,7 @@ def two_columns(left: str, right: str, width: int) -> list[str]:
     ]
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @click.option("--needs-review", is_flag=True, help="Also list needs_review units.")
@@ -351,6 +354,8 @@ def review(
     state: DeskState, article: str | None, lang: str, needs_review: bool, as_json: bool
 ) -> None:
     """List submitted translations waiting for review, source beside target (editors)."""
+    from tool.services.qa import check_unit  # heavy import: only where needed
+
     rows = review_queue(state.db, state.acting_name, lang, article, needs_review=needs_review)
     for row in rows:
         row["qa"] = [f.as_dict() for f in check_unit(state.db, row["id"])]
@@ -386,7 +391,7 @@ def review(
     click.echo(f"{plural(len(rows))} to review")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1)
 @click.option("--article", help="Approve every submitted unit of this article (with --lang).")
 @click.option("--lang", help="Language, with --article.")
@@ -439,7 +444,7 @@ def approve(
         click.echo(f"skipped unit {skipped['unit']}: {skipped['reason']}")
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.option("--comment", "-m", required=True, help="What to fix (required).")
 @json_option
@@ -454,7 +459,7 @@ def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
     click.echo(f"rejected unit {unit_id}: sent{back}")
 
 
-@cli.command()
+@click.command()
 @click.argument("units", nargs=-1, required=True)
 @click.option("--comment", "-m", required=True, help="Why it goes back to review (required).")
 @json_option
@@ -475,7 +480,7 @@ def reopen(state: DeskState, units: tuple[str, ...], comment: str, as_json: bool
 # --- reports ---------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @json_option
 @pass_state
@@ -498,7 +503,7 @@ def history(state: DeskState, unit_id: int, as_json: bool) -> None:
             click.echo(click.style(f"    “{visible(event['comment'])}”", fg="yellow"))
 
 
-@cli.command()
+@click.command()
 @click.argument("article", required=False)
 @lang_option
 @click.option("--by", "by", metavar="USER", help="Only units this translator translated.")
@@ -533,6 +538,3 @@ def status(
             [{**lease, "until": when(lease["until"])} for lease in report.leases],
             ["user", "article", "lang", "units", "until"],
         )
-
-
-from tool.cli import work  # noqa: E402,F401  (registers the interactive `work` command)

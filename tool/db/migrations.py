@@ -360,6 +360,93 @@ def m005_accounts(db: sqlite_utils.Database) -> None:
     db.table("server_keys").create({"name": str, "value": str, "created_at": str}, pk="name")
 
 
+@migrations()
+def m006_sync_state(db: sqlite_utils.Database) -> None:
+    """What `sync` needs to skip work: the files it imported and the exports it wrote.
+
+    ``sync_files``: per file, its size, mtime and SHA-256 when imported and the content
+    hash the database then held, so an unchanged file is not read again.
+    ``desk_changes``: per article and target language, the number of its last change and
+    of its last change touching approved units (triggers on articles, segments, units,
+    target_only and translations). ``export_marks``: per export folder, format and
+    language, the change number it was written up to (and a token the folder keeps too).
+    ``status_counts``: the units and words per status of each article and language as
+    of a change number, so `status` counts again only the articles that changed.
+    """
+    db.table("sync_files").create(
+        {
+            "path": str,  # absolute
+            "kind": str,  # original or translation
+            "size": int,
+            "mtime_ns": int,
+            "sha256": str,
+            "article_id": str,
+            "lang": str,
+            "stored_hash": str,  # articles/translations.content_hash after the import
+            "action": str,  # the import's outcome (imported, aligned, differs, ...)
+            "synced_at": str,
+        },
+        pk="path",
+        not_null={"kind", "size", "mtime_ns", "sha256"},
+    )
+    db.execute(
+        "CREATE TABLE desk_changes (article_id TEXT NOT NULL, lang TEXT NOT NULL, "
+        "changed INTEGER NOT NULL, approvals INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (article_id, lang)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_desk_changes_changed ON desk_changes (changed)")
+    db.execute("CREATE INDEX idx_desk_changes_approvals ON desk_changes (approvals)")
+    db.table("export_marks").create(
+        {
+            "folder": str,
+            "format": str,
+            "lang": str,
+            "mark": int,
+            "token": str,  # also in the folder's .desk-exports.json: who wrote it last
+            "exported_at": str,
+        },
+        pk=("folder", "format", "lang"),
+    )
+    db.table("status_counts").create(
+        {"lang": str, "article_id": str, "mark": int, "counts": str},  # counts: JSON
+        pk=("lang", "article_id"),
+    )
+    # Triggers keep desk_changes, so every writer, whatever its path, is seen. Columns:
+    # trigger, event, the article, the language ('*': every one), "touches approvals".
+    unit = "s.article_id"
+    triggers = [
+        ("articles_ai", "INSERT ON articles", "NEW.id", "'*'", "1"),
+        ("articles_au", "UPDATE ON articles", "NEW.id", "'*'", "1"),
+        ("segments_au", "UPDATE ON segments", "NEW.article_id", "'*'", "1"),
+        ("segments_ad", "DELETE ON segments", "OLD.article_id", "'*'", "1"),
+        ("units_ai", "INSERT ON units", unit, "NEW.lang", "NEW.status = 'approved'"),
+        (
+            "units_au",
+            "UPDATE ON units",
+            unit,
+            "NEW.lang",
+            "NEW.status = 'approved' OR OLD.status = 'approved'",
+        ),
+        ("units_ad", "DELETE ON units", unit, "OLD.lang", "OLD.status = 'approved'"),
+        ("target_only_ai", "INSERT ON target_only", "NEW.article_id", "NEW.lang", "0"),
+        ("target_only_ad", "DELETE ON target_only", "OLD.article_id", "OLD.lang", "0"),
+        ("translations_ai", "INSERT ON translations", "NEW.article_id", "NEW.lang", "1"),
+        ("translations_au", "UPDATE ON translations", "NEW.article_id", "NEW.lang", "1"),
+    ]
+    next_number = "(SELECT COALESCE(MAX(changed), 0) + 1 FROM desk_changes)"  # via its index
+    for name, event, article, lang, approvals in triggers:
+        row = "OLD" if event.startswith("DELETE") else "NEW"
+        source = f"FROM segments s WHERE s.id = {row}.segment_id" if article == unit else "WHERE 1"
+        db.execute(
+            f"CREATE TRIGGER desk_changes_{name} AFTER {event} BEGIN "
+            "INSERT INTO desk_changes (article_id, lang, changed, approvals) "
+            f"SELECT {article}, {lang}, {next_number}, "
+            f"CASE WHEN {approvals} THEN {next_number} ELSE 0 END {source} "
+            "ON CONFLICT (article_id, lang) DO UPDATE SET changed = excluded.changed, "
+            "approvals = MAX(desk_changes.approvals, excluded.approvals); END"
+        )
+
+
 def schema_version() -> int:
     """The schema version this code writes: the number of migrations it knows."""
     return len(migrations._migrations)

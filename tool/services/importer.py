@@ -5,17 +5,27 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from tool.clock import stamp
-from tool.core.article import Article, Sentence, read_article_file, split_article
+from tool.core.article import (
+    FRONT_MATTER_FENCE,
+    Article,
+    Sentence,
+    parse_article,
+    parse_plain_text,
+    read_text_file,
+    split_article,
+)
 from tool.core.locale import validate_lang
-from tool.core.normalize import count_words, normalise_text
+from tool.core.normalize import count_words, normalise_text, refuse_controls
 from tool.db.connection import transaction
 from tool.errors import InputError, ToolError
 from tool.services.leases import ensure_units
@@ -25,6 +35,48 @@ from tool.services.users import REVIEWING_ROLES, require_user
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 ARTICLE_ID = re.compile(r"[\w][\w.-]*")
+# Exports name their aggregate files index.html and all.tmx: no article may take those names.
+RESERVED_IDS = frozenset({"index", "all"})
+MAX_FILE_MB_ENV_VAR = "DESK_MAX_FILE_MB"
+MAX_SEGMENTS_ENV_VAR = "DESK_MAX_SEGMENTS"
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """How big an imported file may be; generous defaults, set by option or environment."""
+
+    max_file_mb: float = 10.0  # a long feature is ~0.1 MB of text
+    max_segments: int = 10_000  # a long feature is ~500 sentences
+
+    @classmethod
+    def from_env(cls) -> ImportLimits:
+        """The limits from $DESK_MAX_FILE_MB and $DESK_MAX_SEGMENTS (defaults if unset)."""
+        default = cls()
+        try:
+            return cls(
+                max_file_mb=float(os.environ.get(MAX_FILE_MB_ENV_VAR) or default.max_file_mb),
+                max_segments=int(os.environ.get(MAX_SEGMENTS_ENV_VAR) or default.max_segments),
+            )
+        except ValueError:
+            raise InputError(
+                f"${MAX_FILE_MB_ENV_VAR} and ${MAX_SEGMENTS_ENV_VAR} must be numbers"
+            ) from None
+
+    def check_size(self, path: Path, size: int) -> None:
+        """InputError if a file of ``size`` bytes is over the limit."""
+        if size > self.max_file_mb * 1_000_000:
+            raise InputError(
+                f"{path}: the file is {size / 1_000_000:.1f} MB, over the limit of "
+                f"{self.max_file_mb:g} MB (raise it with ${MAX_FILE_MB_ENV_VAR})"
+            )
+
+    def check_segments(self, path: Path, count: int) -> None:
+        """InputError if an article of ``count`` segments is over the limit."""
+        if count > self.max_segments:
+            raise InputError(
+                f"{path}: the article has {count:,} segments, over the limit of "
+                f"{self.max_segments:,} (raise it with ${MAX_SEGMENTS_ENV_VAR})"
+            )
 
 
 @dataclass(frozen=True)
@@ -84,13 +136,53 @@ def content_hash(meta: dict[str, str], sentences: list[Sentence]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def read_article(
+    path: Path, *, data: bytes | None = None, limits: ImportLimits | None = None, **meta: str
+) -> Article:
+    """Read an article file (Markdown with front matter, or plain text with ``meta``).
+
+    The file's size and its text are checked on the way in: over the limits, not UTF-8
+    or holding a control character (named with its line) is an InputError. ``data``:
+    the file's bytes when the caller has read them already.
+    """
+    limits = limits or ImportLimits.from_env()
+    if data is None:
+        try:
+            limits.check_size(path, path.stat().st_size)
+        except OSError:
+            pass  # reading it says what is wrong
+        text = read_text_file(path)
+    else:
+        limits.check_size(path, len(data))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InputError(f"{path}: not valid UTF-8 (line {line})") from None
+    refuse_controls(text, str(path))
+    if path.suffix.lower() == ".txt" or not text.lstrip("\ufeff").startswith(FRONT_MATTER_FENCE):
+        article = parse_plain_text(text)
+    else:
+        article = parse_article(text, str(path))
+    for key, value in meta.items():
+        if value and not article.meta.get(key):
+            article.meta[key] = refuse_controls(value, f"{path}: {key}")
+    return article
+
+
 def prepare_article(
-    path: Path, *, required: tuple[str, ...] = ("id", "lang"), **meta: str
+    path: Path,
+    *,
+    required: tuple[str, ...] = ("id", "lang"),
+    data: bytes | None = None,
+    limits: ImportLimits | None = None,
+    **meta: str,
 ) -> tuple[Article, dict[str, str], list[Sentence]]:
     """Read, normalise, validate and segment one article file; raise InputError on bad input."""
+    limits = limits or ImportLimits.from_env()
     if path.suffix.lower() == ".txt" and not meta.get("id"):
         meta = {**meta, "id": path.stem}
-    article = read_article_file(path, **meta)
+    article = read_article(path, data=data, limits=limits, **meta)
     clean = {key: normalise_text(value) for key, value in article.meta.items()}
     for key in required:
         if not clean.get(key):
@@ -110,6 +202,7 @@ def prepare_article(
     sentences = split_article(article, clean["lang"])
     if not any(s.kind != "title" for s in sentences):
         raise InputError(f"{path}: the article has no text")
+    limits.check_segments(path, len(sentences))
     return article, clean, sentences
 
 
@@ -121,13 +214,21 @@ def _is_date(value: str) -> bool:
     return len(value) == 10 or value[10] in "T "
 
 
-def prepare_original(path: Path, **meta: str) -> PreparedArticle:
+def prepare_original(
+    path: Path, *, data: bytes | None = None, limits: ImportLimits | None = None, **meta: str
+) -> PreparedArticle:
     """Read and check one original article file."""
-    _, clean, sentences = prepare_article(path, **meta)
+    extra: dict[str, Any] = meta  # (str values only: typed so, mypy lets them pass as **)
+    _, clean, sentences = prepare_article(path, data=data, limits=limits, **extra)
     if clean.get("original"):
         raise InputError(
             f"{path}: this is a translation of {clean['original']!r}; "
             "import it with import-translation"
+        )
+    if clean["id"].casefold() in RESERVED_IDS:
+        raise InputError(
+            f"{path}: article id {clean['id']!r} is reserved (exports name their lists of "
+            "every article index.html and all.tmx); choose another id"
         )
     return PreparedArticle(path, clean, sentences, content_hash(clean, sentences))
 
@@ -151,8 +252,9 @@ def import_originals(
     """
     require_user(db, user, roles=REVIEWING_ROLES)
     prepared = []
+    extra: dict[str, Any] = meta  # (str values only: typed so, mypy lets them pass as **)
     for path in find_article_files(paths):
-        prepared.append(prepare_original(path, **meta))
+        prepared.append(prepare_original(path, **extra))
         if progress:
             progress(path)
     seen: dict[str, Path] = {}
@@ -161,14 +263,15 @@ def import_originals(
             raise InputError(f"{item.path}: article id {item.id!r} is also used by {seen[item.id]}")
         seen[item.id] = item.path
     if dry_run:
-        return [_store_original(db, item, user, dry_run=True) for item in prepared]
+        return [store_original(db, item, user, dry_run=True) for item in prepared]
     with transaction(db):
-        return [_store_original(db, item, user, dry_run=False) for item in prepared]
+        return [store_original(db, item, user) for item in prepared]
 
 
-def _store_original(
-    db: sqlite_utils.Database, item: PreparedArticle, user: str, dry_run: bool
+def store_original(
+    db: sqlite_utils.Database, item: PreparedArticle, user: str, *, dry_run: bool = False
 ) -> ImportResult:
+    """Store one checked original (new, updated or unchanged); run it in a transaction."""
     words = sum(count_words(s.text) for s in item.sentences)
     existing = db.execute(
         "SELECT content_hash, lang FROM articles WHERE id = ?", [item.id]
@@ -187,17 +290,27 @@ def _store_original(
         result.revision, plan = plan_revision(db, item.id, item.sentences)
         if not dry_run:
             apply_revision(db, item.id, item.sentences, plan, user)
-            db["articles"].update(item.id, _article_row(item, stamp(), new=False))
+            db.table("articles").update(item.id, _article_row(item, stamp(), new=False))
             if result.revision.added:
                 _units_for_new_segments(db, item.id, result.revision, user)
         return result
     if not dry_run:
         now = stamp()
-        db["articles"].insert(_article_row(item, now, new=True))
-        db["segments"].insert_all(
-            segment_row(item.id, seq, s, now) for seq, s in enumerate(item.sentences)
+        _insert(db, "articles", [_article_row(item, now, new=True)])
+        _insert(
+            db, "segments", [segment_row(item.id, n, s, now) for n, s in enumerate(item.sentences)]
         )
     return result
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys) in one executemany: no per-row introspection."""
+    columns = list(rows[0])
+    db.conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})",
+        rows,
+    )
 
 
 def _units_for_new_segments(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +13,8 @@ import sqlite_utils
 
 from tool.clock import stamp
 from tool.core.locale import validate_lang
-from tool.errors import NotFoundError
+from tool.db.connection import transaction
+from tool.errors import NotFoundError, ToolError
 from tool.services.users import require_user
 from tool.services.workflow import STATUSES, moment
 
@@ -94,28 +97,21 @@ def status(
             + (" AND u.lang = ?" if lang else "")
             + " GROUP BY s.article_id, u.lang, u.status"
         )
-        counts = db.execute(sql, [*params, by, *([lang] if lang else [])]).fetchall()
+        for article_id, code, unit_status, units, words in db.execute(
+            sql, [*params, by, *([lang] if lang else [])]
+        ):
+            _add(rows, article_id, code, unit_status, units, words)
     else:
-        counts = []
         for code in [lang] if lang else _languages(db, article):
-            counts += db.execute(
-                "SELECT s.article_id, ?, COALESCE(u.status, 'new'), COUNT(*), "
-                "COALESCE(SUM(s.words), 0) FROM segments s "
-                "JOIN articles a ON a.id = s.article_id AND a.lang != ? "
-                "LEFT JOIN units u ON u.segment_id = s.id AND u.lang = ? "
-                f"WHERE {where} GROUP BY s.article_id, COALESCE(u.status, 'new')",
-                [code, code, code, *params],
-            ).fetchall()
-    for article_id, code, unit_status, units, words in counts:
-        row = rows.setdefault((article_id, code), _empty_row(article_id, code))
-        row[unit_status] = row.get(unit_status, 0) + units
-        row["status_words"][unit_status] = row["status_words"].get(unit_status, 0) + words
-        row["units"] += units
-        row["words"] += words
+            for article_id, by_status in article_counts(db, code, article).items():
+                for unit_status, (units, words) in by_status.items():
+                    _add(rows, article_id, code, unit_status, units, words)
     report.rows = [_finish(rows[key]) for key in sorted(rows)]
     totals: dict[str, dict[str, Any]] = {}
     for row in report.rows:
-        total = totals.setdefault(row["lang"], _empty_row("", row["lang"]))
+        total = totals.get(row["lang"])
+        if total is None:
+            total = totals[row["lang"]] = _empty_row("", row["lang"])
         for key in ("units", "words", *STATUSES):
             total[key] += row[key]
         for key, value in row["status_words"].items():
@@ -123,6 +119,24 @@ def status(
     report.totals = [_finish(totals[key]) for key in sorted(totals)]
     report.leases = _leases(db, at, article, lang, by)
     return report
+
+
+def _add(
+    rows: dict[tuple[str, str], dict[str, Any]],
+    article_id: str,
+    lang: str,
+    unit_status: str,
+    units: int,
+    words: int,
+) -> None:
+    """Count units and words of one status into the article's row (made when missing)."""
+    row = rows.get((article_id, lang))
+    if row is None:
+        row = rows[article_id, lang] = _empty_row(article_id, lang)
+    row[unit_status] = row.get(unit_status, 0) + units
+    row["status_words"][unit_status] = row["status_words"].get(unit_status, 0) + words
+    row["units"] += units
+    row["words"] += words
 
 
 def _languages(db: sqlite_utils.Database, article: str | None) -> list[str]:
@@ -160,3 +174,98 @@ def _leases(
             params,
         )
     )
+
+
+COUNTS_VERSION = 1  # bump when what article_counts counts changes: stored counts are redone
+# Stored counts carry the version and the statuses they were made with.
+_FORMAT = f"{COUNTS_VERSION}-{zlib.crc32(' '.join(STATUSES).encode()):08x};"
+_RECOUNT_ALL_FROM = 500  # stale articles; more are counted in one scan of every segment
+Counts = tuple[int, ...]  # units and words of each status, in STATUSES order
+
+
+def article_counts(
+    db: sqlite_utils.Database, lang: str, article: str | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Units and source words per status of each article's live segments in ``lang``.
+
+    Articles written in ``lang`` and articles with no live segment are left out; live
+    segments without a unit in ``lang`` count as ``new``. The counts of every article are
+    kept in ``status_counts`` with the change number they reflect (see ``desk_changes``
+    in the schema), so only articles changed since are counted again: on a desk of
+    thousands of articles `status` reads a few thousand small rows instead of every
+    segment. When the database cannot be written (read-only), they are counted anyway.
+    """
+    found = _count(db, lang, [article]) if article is not None else _kept_counts(db, lang)
+    return {
+        article_id: {
+            s: (counts[2 * i], counts[2 * i + 1]) for i, s in enumerate(STATUSES) if counts[2 * i]
+        }
+        for article_id, counts in found.items()
+    }
+
+
+def _kept_counts(db: sqlite_utils.Database, lang: str) -> dict[str, Counts]:
+    """Every article's counts: those kept, and those of articles changed since, made again."""
+    top = db.execute("SELECT COALESCE(MAX(changed), 0) FROM desk_changes").fetchone()[0]
+    kept: dict[str, Counts] = {}
+    for article_id, data in db.execute(
+        "SELECT article_id, counts FROM status_counts WHERE lang = ?", [lang]
+    ):
+        if data.startswith(_FORMAT):
+            kept[article_id] = tuple(map(int, data[len(_FORMAT) :].split(",")))
+    articles = [r[0] for r in db.execute("SELECT id FROM articles WHERE lang != ?", [lang])]
+    stale = {a for a in articles if a not in kept}
+    stale.update(
+        r[0]
+        for r in db.execute(
+            "SELECT c.article_id FROM desk_changes c JOIN status_counts s "
+            "ON s.lang = ? AND s.article_id = c.article_id "
+            "WHERE c.lang IN (?, '*') AND c.changed > s.mark",
+            [lang, lang],
+        )
+    )
+    if stale:
+        fresh = _count(db, lang, None if len(stale) >= _RECOUNT_ALL_FROM else sorted(stale))
+        nothing = (0,) * (2 * len(STATUSES))
+        updates = {a: fresh.get(a, nothing) for a in stale}
+        kept.update(updates)
+        _keep_counts(db, lang, top, updates)
+    return {a: kept[a] for a in sorted(articles) if any(kept[a])}
+
+
+def _count(db: sqlite_utils.Database, lang: str, articles: list[str] | None) -> dict[str, Counts]:
+    """Count in the segments (of ``articles``, or of every article)."""
+    columns = ", ".join(
+        f"SUM(status = '{s}'), TOTAL(CASE WHEN status = '{s}' THEN words END)" for s in STATUSES
+    )
+    where, params = "", {"lang": lang}
+    if articles is not None:
+        where = "AND s.article_id IN (SELECT value FROM json_each(:articles))"
+        params["articles"] = json.dumps(articles)
+    return {
+        article_id: tuple(int(v) for v in values)
+        for article_id, *values in db.execute(
+            f"SELECT article_id, {columns} FROM (SELECT s.article_id, s.words, "
+            "COALESCE(u.status, 'new') AS status FROM segments s "
+            "JOIN articles a ON a.id = s.article_id AND a.lang != :lang "
+            "LEFT JOIN units u ON u.segment_id = s.id AND u.lang = :lang "
+            f"WHERE s.obsolete = 0 {where}) GROUP BY article_id",
+            params,
+        )
+    }
+
+
+def _keep_counts(
+    db: sqlite_utils.Database, lang: str, mark: int, counts: dict[str, Counts]
+) -> None:
+    """Store counts as of change ``mark``; a database that cannot be written keeps none."""
+    rows = [(lang, a, mark, _FORMAT + ",".join(map(str, c))) for a, c in counts.items()]
+    try:
+        with transaction(db):
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO status_counts (lang, article_id, mark, counts) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
+    except (sqlite3.OperationalError, ToolError):  # read-only or locked: counted anyway
+        pass
