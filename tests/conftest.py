@@ -47,7 +47,9 @@ def db(db_path: Path):
 
 @pytest.fixture
 def run(db_path: Path):
-    """Invoke the CLI against the temporary database: run("import", path) -> Result."""
+    """Invoke the CLI against the temporary database (created first, as `init` would):
+    run("import", path) -> Result."""
+    open_database(db_path).close()
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, user: str | None = None):

@@ -100,12 +100,16 @@ def test_sync_imports_the_project(tmp_path, run):
 
 
 def test_manage_py_runs_as_a_script(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "manage.py"), "--db", str(tmp_path / "x.db"), "articles"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, str(PROJECT / "manage.py"), "--db", str(tmp_path / "x.db"), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert manage("init").returncode == 0
+    result = manage("articles")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "no articles yet\n"
 

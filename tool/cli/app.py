@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import signal
 import sqlite3
 import sys
@@ -102,7 +103,21 @@ class DeskGroup(click.Group):
         except ToolError as error:
             raise click.ClickException(str(error)) from None
         except sqlite3.OperationalError as error:
+            if "readonly" in str(error):
+                raise click.ClickException(
+                    "the database is read-only here: this command changes it (reading "
+                    "commands still work)"
+                ) from None
             raise click.ClickException(f"database error: {error}") from None
+        except sqlite3.DatabaseError as error:  # corrupted pages, not a database
+            raise click.ClickException(
+                f"the database file is damaged ({error}): run `check`, or restore a backup"
+            ) from None
+        except OverflowError:  # an id or count larger than SQLite's integers
+            raise click.ClickException("a number given is too large") from None
+        except OSError as error:  # a file that cannot be read or written
+            where = f": {error.filename}" if error.filename else ""
+            raise click.ClickException(f"{error.strerror or error}{where}") from None
         except UnicodeError:  # bytes from a terminal, editor or argument that are not UTF-8
             raise click.ClickException(
                 "the text given is not valid UTF-8 (check the terminal's or editor's encoding)"
@@ -110,11 +125,16 @@ class DeskGroup(click.Group):
 
 
 class DeskState:
-    """What the group's options say, with the database opened on first use."""
+    """What the group's options say, with the database opened on first use.
+
+    Only the commands that start a desk (init, import, sync, user add) set
+    ``may_create``; any other command refuses a missing database instead of creating one.
+    """
 
     def __init__(self, db_path: str | None, user: str | None) -> None:
         self.db_path = db_path
         self.user = user
+        self.may_create = False
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -131,7 +151,7 @@ class DeskState:
         if self._db is None:
             from tool.db.connection import open_database
 
-            self._db = open_database(self.db_path)
+            self._db = open_database(self.db_path, create=self.may_create)
         return self._db
 
 
@@ -148,10 +168,14 @@ class DeskState:
     envvar=USER_ENV_VAR,
     help=f"Who is acting (default: ${USER_ENV_VAR}, else the login name).",
 )
-@click.version_option(package_name="translation-desk")
+@click.version_option(
+    package_name="translation-desk", prog_name="translation desk", message="%(prog)s %(version)s"
+)
 @click.pass_context
 def cli(ctx: click.Context, db_path: str | None, user: str | None) -> None:
     """Translation desk: import originals, align translations, translate, review, export."""
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: no colours, whatever the terminal
+        ctx.color = False
     ctx.obj = DeskState(db_path, user)
 
 

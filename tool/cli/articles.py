@@ -22,6 +22,7 @@ from tool.services.importer import import_originals
 @pass_state
 def init(state: DeskState) -> None:
     """Create the database (or bring its schema up to date)."""
+    state.may_create = True
     db = state.db
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     click.echo(f"database {path} ready (schema version {schema_version()})")
@@ -64,6 +65,7 @@ def import_(
     original keeps every translation: unchanged sentences keep theirs, edited ones keep
     the old one marked needs_review, removed ones become obsolete (see restore-segment).
     """
+    state.may_create = True
     results = import_originals(
         state.db, paths, user=state.acting_name, dry_run=dry_run, **collect_meta(kwargs)
     )

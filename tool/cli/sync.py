@@ -100,6 +100,7 @@ def sync(
     """
     formats = () if no_export else exports or configured_exports()
     folder = Path(root) if root else project_root()
+    state.may_create = True
     db = state.db
     plan = plan_sync(db, folder)
     options: dict[str, Any] = {

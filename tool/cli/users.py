@@ -34,6 +34,7 @@ def user_add(state: DeskState, name: str, role: str, languages: tuple[str, ...])
     editor      also reviews, approves and rejects, realigns and imports
     admin       everything, in every language, and adds users
     """
+    state.may_create = True  # the first user starts a desk
     added = add_user(state.db, name, role, languages, by=state.acting_name)
     click.echo(f"added {added.name}: {_describe(added)}")
 

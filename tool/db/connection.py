@@ -85,40 +85,86 @@ class DeskConnection(sqlite3.Connection):
 
 
 def open_database(
-    path: str | Path | None = None, *, migrate_schema: bool = True
+    path: str | Path | None = None, *, migrate_schema: bool = True, create: bool = True
 ) -> sqlite_utils.Database:
-    """Open (creating if needed) the desk database and bring its schema up to date.
+    """Open the desk database (creating it if ``create``) and bring its schema up to date.
 
+    A file that is an SQLite database of something else is refused, untouched. A database
+    the process cannot write (a read-only file, folder or filesystem) is opened read-only,
+    so it can still be read (articles, show, export, check); its schema must be current.
     The connection is in autocommit mode: writes that belong together go through
     :func:`transaction`.
     """
     import_sqlite_utils()
     import sqlite_utils
 
-    from tool.db.migrations import migrate
+    from tool.db.migrations import migrate, schema_version
 
     path = Path(path) if path else default_db_path()
-    if path.parent and not path.parent.exists():
-        raise ToolError(f"cannot create database {path}: folder {path.parent} does not exist")
+    memory = str(path) == ":memory:"
+    exists = not memory and path.is_file() and path.stat().st_size > 0
+    if not memory and not exists:
+        if not create:
+            raise ToolError(
+                f"no desk database at {path}: create one with `init` (or `import`, `sync`), "
+                "or name another with --db"
+            )
+        if path.parent and not path.parent.exists():
+            raise ToolError(f"cannot create database {path}: folder {path.parent} does not exist")
+    if exists:
+        _refuse_other_databases(path)
+    read_only = exists and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
     try:
+        if read_only:
+            immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+            target, uri = f"file:{path.resolve()}?mode=ro{immutable}", True
+        else:
+            target, uri = str(path), False
         conn = sqlite3.connect(
-            str(path),
+            target,
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
             factory=DeskConnection,
+            uri=uri,
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as error:
         raise ToolError(f"cannot open database {path}: {error}") from None
-    if str(path) != ":memory:":
+    if not memory and not read_only:
         conn.lock_path = path.with_name(path.name + LOCK_SUFFIX)
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    if migrate_schema:
+    if read_only:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != schema_version():
+            conn.close()
+            raise ToolError(
+                f"{path} is read-only and its schema (version {version}) needs an upgrade "
+                f"to version {schema_version()}: open it once where it can be written"
+            )
+    elif migrate_schema:
         migrate(db)
     return db
+
+
+def _refuse_other_databases(path: Path) -> None:
+    """Refuse, without changing it, a file that is not an SQLite database of the desk's."""
+    try:
+        probe = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError:
+        raise ToolError(f"{path} is not a desk database (not an SQLite file)") from None
+    if tables and "_sqlite_migrations" not in tables:
+        raise ToolError(
+            f"{path} is not a desk database: it holds other tables; name a desk's file with "
+            "--db, or a new file to start one"
+        )
 
 
 class _LockTimeout(Exception):
