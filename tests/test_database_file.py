@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA
