@@ -20,9 +20,6 @@ from tool.core.locale import validate_lang
 from tool.core.normalize import normalise_text
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError, PermissionDenied, QAError
-from tool.services import qa
-from tool.services.memory import add_approved, withdraw_unit
-from tool.services.translations import alignment_notes
 from tool.services.units import (
     change_unit,
     check_transition,
@@ -79,6 +76,8 @@ def review_queue(
             params,
         )
     )
+    from tool.services.translations import alignment_notes  # the aligner: only when needed
+
     notes = alignment_notes(db, (r["id"] for r in rows if r["status"] == "needs_review"))
     for row in rows:
         row["alignment_note"] = notes.get(row["id"], "")
@@ -117,6 +116,9 @@ def _approve_one(
         changes["text"] = text
     elif not unit["text"]:
         raise ConflictError(f"unit {unit['id']} has no text to approve")
+    from tool.services import qa  # imported when approving, not to list the queue
+    from tool.services.memory import add_approved
+
     _findings, overridden = qa.gate(db, unit["id"], changes.get("text", unit["text"]),
                                     override, "approve")  # fmt: skip
     detail = {**({"edited": True} if edited else {}), **(overridden or {})}
@@ -296,6 +298,8 @@ def reopen(
                 action="reopen",
                 comment=comment,
             )
+            from tool.services.memory import withdraw_unit
+
             withdraw_unit(db, unit_id)
             units.append(get_unit(db, unit_id))
     return units

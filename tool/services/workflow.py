@@ -19,7 +19,6 @@ from tool.clock import stamp
 from tool.core.normalize import normalise_text, refuse_controls
 from tool.db.connection import transaction
 from tool.errors import InputError, QAError
-from tool.services import qa
 from tool.services.units import (
     OPEN_STATUSES,
     STATUSES,
@@ -126,6 +125,8 @@ def submit(
         check_transition(unit, "translated", "submit")
         require_lease(unit, user, at)
         text = clean_text(unit["text"] if text is None else text)
+        from tool.services import qa  # the checks and the glossary: only when submitting
+
         try:
             findings, overridden = qa.gate(db, unit_id, text, override, "submit")
         except QAError as error:  # not submitted; what was typed is kept as the draft
