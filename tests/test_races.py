@@ -229,3 +229,33 @@ def test_a_checkout_waits_for_a_realignment_in_progress(tmp_path, corpus):
     assert taking.returncode == 1
     assert f"part of unit {head}'s alignment bead" in err
     assert check(db).ok, check(db).problems
+
+
+def test_a_draft_typed_while_sync_aligns_a_new_translation_is_kept(tmp_path, corpus):
+    """sync aligns a translation file outside its write transaction; a translator who
+    starts a draft on that article meanwhile keeps it (sync reports the file instead)."""
+    db_path = tmp_path / "desk.db"
+    db = desk(db_path)
+    name = "canicula-cod-rosu"
+    for path in (corpus / "translations" / "en").glob("*.md"):
+        if path.stem != name:
+            path.unlink()
+    translation = corpus / "translations" / "en" / f"{name}.md"
+    translation.rename(tmp_path / "later.md")
+    import_originals(db, [corpus / "originals" / "ro" / f"{name}.md"], user="ana")
+    unit = checkout(db, "mihai", "en", name, count=1).units[0]
+    (tmp_path / "later.md").rename(translation)  # the translation arrives
+    syncing = Paused(
+        tmp_path, db_path, "tool.services.translations", "align",
+        "--user", "ana", "sync", "--root", str(corpus), "--no-export",
+    )  # fmt: skip
+    syncing.wait_until_paused()
+    from tool.services.workflow import save_draft
+
+    save_draft(db, unit["id"], "Cod roșu: my own draft", "mihai")
+    code, out, err = syncing.finish()
+    assert code == 0, err
+    row = db.execute("SELECT status, text FROM units WHERE id = ?", [unit["id"]]).fetchone()
+    assert row == ("new", "Cod roșu: my own draft")  # not overwritten by the alignment
+    assert db.execute("SELECT COUNT(*) FROM units WHERE status = 'translated'").fetchone()[0] == 0
+    assert check(db).ok, check(db).problems
