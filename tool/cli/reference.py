@@ -1,4 +1,4 @@
-"""The CLI reference in the README, generated from every command's --help (run by cog)."""
+"""The CLI reference in docs/cli.md, generated from every command's --help (run by cog)."""
 
 from __future__ import annotations
 
