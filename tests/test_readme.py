@@ -81,3 +81,12 @@ def test_the_walk_through_runs(tmp_path):
     page = (tmp_path / "storm.html").read_text(encoding="utf-8")
     assert "Furtună la Constanța" in page and "Storm in Constanța" in page
     assert (project / "exports/en/storm.html").is_file()  # sync's exports, in the copy
+
+
+@pytest.mark.slow
+def test_the_library_type_checks():
+    """mypy on tool/ (settings in pyproject.toml) finds nothing: types are kept, not hoped."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=PROJECT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import Any
 
 import click
 import sqlite_utils
@@ -45,7 +46,7 @@ def metadata_options(func):
     return func
 
 
-def collect_meta(kwargs: dict) -> dict[str, str]:
+def collect_meta(kwargs: dict) -> dict[str, Any]:
     return {k[5:]: v for k, v in kwargs.items() if k.startswith("meta_") and v}
 
 

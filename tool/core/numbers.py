@@ -94,7 +94,7 @@ def find_dates(text: str, lang: str) -> tuple[list[NumberToken], str]:
     def numeric(match: re.Match[str]) -> str:
         if match.group("y"):
             y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
-            keys = {("date", y, m, d), ("date", None, m, d)}
+            keys: set[tuple] = {("date", y, m, d), ("date", None, m, d)}
         else:
             a, b, y = int(match["a"]), int(match["b"]), int(match["yy"])
             keys = {("date", y, b, a), ("date", None, b, a)} if b <= 12 else set()
@@ -124,7 +124,7 @@ def find_dates(text: str, lang: str) -> tuple[list[NumberToken], str]:
             continue
         d = int(day) if day else None
         y = int(year) if year else None
-        keys = {("date", y, month, d), ("date", None, month, d)}
+        keys: set[tuple] = {("date", y, month, d), ("date", None, month, d)}
         if d is None:
             keys.add(("date", y, month, None))
         else:  # "12 și 21 iunie" may become "June 12-21": the day alone can match

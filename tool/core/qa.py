@@ -116,7 +116,7 @@ def check_empty(source: str, target: str, ctx: QAContext) -> list[Message]:
 
 @check("spaces", "warning", "leading, trailing or double spaces, space before punctuation")
 def check_spaces(source: str, target: str, ctx: QAContext) -> list[Message]:
-    found = []
+    found: list[Message] = []
     if target != target.lstrip():
         found.append("the translation starts with a space")
     if target != target.rstrip():
@@ -258,7 +258,7 @@ def check_number_format(source: str, target: str, ctx: QAContext) -> list[Messag
     if ctx.src == ctx.tgt:
         return []
     decimal, group = separators(ctx.tgt)[0]
-    found = []
+    found: list[Message] = []
     for match in NUMBER.finditer(find_dates(target, ctx.tgt)[1]):
         number = match.group(0)
         if re.fullmatch(r"\d{1,3}[.,]\d{3}", number):

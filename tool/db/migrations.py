@@ -18,7 +18,7 @@ migrations = Migrations("desk")
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
     """Articles, segments, units, target-only text, users, leases and the history."""
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": str,
             "lang": str,
@@ -36,7 +36,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"lang"},
     )
-    db["segments"].create(
+    db.table("segments").create(
         {
             "id": int,
             "article_id": str,
@@ -55,8 +55,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"article_id", "seq", "paragraph", "kind", "text"},
         defaults={"obsolete": 0},
     )
-    db["segments"].create_index(["article_id", "seq"])
-    db["units"].create(
+    db.table("segments").create_index(["article_id", "seq"])
+    db.table("units").create(
         {
             "id": int,
             "segment_id": int,
@@ -76,9 +76,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"segment_id", "lang", "status"},
         defaults={"status": "new", "text": ""},
     )
-    db["units"].create_index(["segment_id", "lang"], unique=True)
-    db["units"].create_index(["lang", "status"])
-    db["target_only"].create(
+    db.table("units").create_index(["segment_id", "lang"], unique=True)
+    db.table("units").create_index(["lang", "status"])
+    db.table("target_only").create(
         {
             "id": int,
             "article_id": str,
@@ -91,8 +91,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["target_only"].create_index(["article_id", "lang"])
-    db["translations"].create(
+    db.table("target_only").create_index(["article_id", "lang"])
+    db.table("translations").create(
         {
             "article_id": str,
             "lang": str,
@@ -105,18 +105,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("article_id", "lang"),
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["users"].create(
+    db.table("users").create(
         {"name": str, "role": str, "languages": str, "created_at": str},
         pk="name",
         not_null={"role"},
     )
-    db["leases"].create(
+    db.table("leases").create(
         {"unit_id": int, "user": str, "expires_at": str, "created_at": str},
         pk="unit_id",
         foreign_keys=[("unit_id", "units", "id")],
     )
-    db["leases"].create_index(["user"])
-    db["events"].create(
+    db.table("leases").create_index(["user"])
+    db.table("events").create(
         {
             "id": int,
             "unit_id": int,
@@ -133,7 +133,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("unit_id", "units", "id")],
     )
-    db["events"].create_index(["unit_id"])
+    db.table("events").create_index(["unit_id"])
     # History is append-only.
     db.execute(
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
@@ -143,7 +143,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
         "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END"
     )
-    db["lexicon"].create(
+    db.table("lexicon").create(
         {"source_lang": str, "target_lang": str, "data": str, "pairs": int, "updated_at": str},
         pk=("source_lang", "target_lang"),
     )
@@ -156,7 +156,7 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
     Also indexes the units joined into a bead, which approving and realigning look up.
     """
     db.execute("CREATE INDEX idx_units_joined_to ON units (joined_to) WHERE joined_to IS NOT NULL")
-    db["memory"].create(
+    db.table("memory").create(
         {
             "id": int,
             "source_lang": str,  # base language codes: ro, en
@@ -178,8 +178,8 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"source_lang", "target_lang", "source", "target", "source_norm", "source_hash"},
     )
-    db["memory"].create_index(["source_lang", "target_lang", "source_hash"])
-    db["memory"].create_index(["unit_id"], unique=True)
+    db.table("memory").create_index(["source_lang", "target_lang", "source_hash"])
+    db.table("memory").create_index(["unit_id"], unique=True)
     # Candidate retrieval for fuzzy matches: an external-content FTS5 index of the source,
     # kept in step by triggers (lower case, diacritics folded).
     db.execute(
@@ -201,7 +201,7 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
         "VALUES ('delete', old.id, old.source_norm); "
         "INSERT INTO memory_fts(rowid, source_norm) VALUES (new.id, new.source_norm); END"
     )
-    db["glossary"].create(
+    db.table("glossary").create(
         {
             "id": int,
             "source_lang": str,
@@ -217,8 +217,8 @@ def m002_memory_glossary_qa(db: sqlite_utils.Database) -> None:
         not_null={"source_lang", "target_lang", "term", "translation"},
         defaults={"forbidden": "[]", "note": ""},
     )
-    db["glossary"].create_index(["source_lang", "target_lang", "term"], unique=True)
-    db["qa_dismissed"].create(
+    db.table("glossary").create_index(["source_lang", "target_lang", "term"], unique=True)
+    db.table("qa_dismissed").create(
         {
             "unit_id": int,
             "check_id": str,

@@ -51,7 +51,7 @@ def store_lexicon(
     db: sqlite_utils.Database, source_lang: str, target_lang: str, lexicon: Lexicon
 ) -> None:
     """Keep a lexicon learned from the current approvals, so the next import reuses it."""
-    db["lexicon"].upsert(
+    db.table("lexicon").upsert(
         {
             "source_lang": source_lang,
             "target_lang": target_lang,

@@ -214,7 +214,7 @@ def dismiss(db: sqlite_utils.Database, unit_id: int, check_id: str, *, user: str
         findings = [f for f in _findings(db, [row], True) if f.check == check_id]
         if not findings:
             raise NotFoundError(f"unit {unit_id} has no {check_id!r} finding")
-        db["qa_dismissed"].insert(
+        db.table("qa_dismissed").insert(
             {
                 "unit_id": unit_id,
                 "check_id": check_id,

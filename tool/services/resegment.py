@@ -267,6 +267,7 @@ def split_segment(
             "UPDATE segments SET text = ?, hash = ?, words = ? WHERE id = ?",
             [head, _hash(head), count_words(head), segment_id],
         )
+        assert new_id is not None
         result = ResegmentResult("split", segment["article_id"], [segment_id, new_id],
                                  [head, tail])  # fmt: skip
         for lang, unit in sorted(units.items()):

@@ -117,15 +117,17 @@ def apply_revision(
         "SELECT id, seq FROM segments WHERE article_id = ? AND obsolete = 1", [article_id]
     )
     for row in list(earlier):  # obsolete since an earlier revision: keep their place
-        db["segments"].update(row["id"], {"seq": anchor(row["seq"])})
+        db.table("segments").update(row["id"], {"seq": anchor(row["seq"])})
     for i in match.removed:
         segment = old[i]
-        db["segments"].update(segment["id"], {"obsolete": 1, "seq": anchor(segment["seq"])})
+        db.table("segments").update(segment["id"], {"obsolete": 1, "seq": anchor(segment["seq"])})
         _mark_units(
             db, segment["id"], "obsolete", user, now, {"source": segment["text"]}, review=False
         )
         _reopen_bead_without(db, segment["id"], user, now)
-    db["segments"].insert_all(segment_row(article_id, j, sentences[j], now) for j in match.added)
+    db.table("segments").insert_all(
+        segment_row(article_id, j, sentences[j], now) for j in match.added
+    )
     _move_target_only(db, article_id, [s["seq"] for s in old], new_seq_of_old)
 
 
@@ -168,7 +170,7 @@ def _restore(db: sqlite_utils.Database, segment: dict[str, Any], user: str) -> N
         "UPDATE target_only SET after_seq = after_seq + 1 WHERE article_id = ? AND after_seq >= ?",
         [segment["article_id"], segment["seq"]],
     )
-    db["segments"].update(segment_id, {"obsolete": 0})
+    db.table("segments").update(segment_id, {"obsolete": 0})
     _mark_units(
         db, segment_id, "restored", user, stamp(), {"source": segment["text"]}, review=False
     )
@@ -189,7 +191,7 @@ def _place(
     }
     if text is not None:
         change.update(text=text, hash=segment_hash(text), words=count_words(text))
-    db["segments"].update(segment_id, change)
+    db.table("segments").update(segment_id, change)
 
 
 def segment_hash(text: str) -> str:
@@ -306,4 +308,4 @@ def _move_target_only(
                 break
             if seq in new_seq_of_old:
                 anchor = new_seq_of_old[seq]
-        db["target_only"].update(row["id"], {"after_seq": anchor})
+        db.table("target_only").update(row["id"], {"after_seq": anchor})

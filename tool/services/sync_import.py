@@ -125,15 +125,15 @@ class FileImporter:
         from tool.services.translations import import_translations, prepare_translation
 
         data, status = read_file(item.path)
-        limits: dict[str, Any] = {"limits": self.limits}  # passed on to prepare_article
-        result = import_translations(self.db, [item.path], user=self.user, **limits)[0]
+        limits = self.limits
+        result = import_translations(self.db, [item.path], user=self.user, limits=limits)[0]
         stored = self._stored_translation(result.article_id, result.lang)
         if result.action == "unchanged" and stored != (
-            prepare_translation(item.path, **limits).content_hash
+            prepare_translation(item.path, limits=limits).content_hash
         ):
             # Only target-only text or metadata changed: no unit changes, so it is applied.
             result = import_translations(
-                self.db, [item.path], user=self.user, apply=True, **limits
+                self.db, [item.path], user=self.user, apply=True, limits=limits
             )[0]
             stored = self._stored_translation(result.article_id, result.lang)
         with transaction(self.db):

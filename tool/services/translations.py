@@ -30,7 +30,7 @@ from tool.core.align import DOUBTS, REVIEW_THRESHOLD, Bead, align, format_bead
 from tool.core.article import Sentence
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
-from tool.services.importer import content_hash, find_article_files, prepare_article
+from tool.services.importer import ImportLimits, content_hash, find_article_files, prepare_article
 from tool.services.lexicon_store import load_lexicon, store_lexicon
 from tool.services.units import change_unit, create_units
 from tool.services.users import REVIEWING_ROLES, require_user
@@ -81,7 +81,12 @@ class TranslationImportResult:
 
 
 def prepare_translation(
-    path: Path, *, article: str = "", lang: str = "", **meta: str
+    path: Path,
+    *,
+    article: str = "",
+    lang: str = "",
+    limits: ImportLimits | None = None,
+    **meta: str,
 ) -> PreparedTranslation:
     """Read and check one translation file (front matter names its original and language)."""
     if article:
@@ -90,7 +95,8 @@ def prepare_translation(
         meta = {**meta, "lang": lang}
     if path.suffix.lower() == ".txt" and not meta.get("id"):
         meta = {**meta, "id": meta.get("original") or path.stem}
-    _, clean, sentences = prepare_article(path, required=("lang",), **meta)
+    fields: dict[str, Any] = meta  # front matter given as options (for plain-text files)
+    _, clean, sentences = prepare_article(path, required=("lang",), limits=limits, **fields)
     article_id = clean.get("original") or clean.get("id")
     if not article_id:
         raise InputError(
@@ -111,6 +117,7 @@ def import_translations(
     apply: bool = False,
     force: bool = False,
     progress: Callable[[Path], None] | None = None,
+    limits: ImportLimits | None = None,
     **meta: str,
 ) -> list[TranslationImportResult]:
     """Align translation files with their originals and store the result, all or nothing.
@@ -123,7 +130,7 @@ def import_translations(
     is aligned.
     """
     prepared = [
-        prepare_translation(path, article=article, lang=lang, **meta)
+        prepare_translation(path, article=article, lang=lang, limits=limits, **meta)
         for path in find_article_files(paths)
     ]
     seen: dict[tuple[str, str], Path] = {}

@@ -127,6 +127,7 @@ def submit(
         text = clean_text(unit["text"] if text is None else text)
         from tool.services import qa  # the checks and the glossary: only when submitting
 
+        refused: QAError | None = None
         try:
             findings, overridden = qa.gate(db, unit_id, text, override, "submit")
         except QAError as error:  # not submitted; what was typed is kept as the draft
@@ -136,7 +137,6 @@ def submit(
             refused = error
         else:
             record_submission(db, unit, text, user, at=at, action="submit", detail=overridden)
-            refused = None
     if refused is not None:
         raise QAError(f"{refused} (your text is saved as a draft)")
     return SaveResult(unit_id, "submit", "translated", text, True, [f.as_dict() for f in findings])
