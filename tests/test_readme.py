@@ -84,9 +84,12 @@ def test_the_walk_through_runs(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_library_type_checks():
+def test_the_library_type_checks(tmp_path):
     """mypy on tool/ (settings in pyproject.toml) finds nothing: types are kept, not hoped."""
     result = subprocess.run(
-        [sys.executable, "-m", "mypy"], cwd=PROJECT, capture_output=True, text=True
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy")],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
