@@ -46,10 +46,12 @@ def db(db_path: Path):
 
 
 @pytest.fixture
-def run(db_path: Path):
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Invoke the CLI against the temporary database (created first, as `init` would):
-    run("import", path) -> Result."""
+    run("import", path) -> Result. It runs in the test's temporary folder, so what a
+    command writes by default (exports/) never lands in the project."""
     open_database(db_path).close()
+    monkeypatch.chdir(db_path.parent)
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, user: str | None = None):
