@@ -144,7 +144,9 @@ class Tally:
             )
 
 
-async def translator(base: str, token: str, deadline: float, tally: Tally) -> None:
+async def translator(
+    base: str, token: str, deadline: float, tally: Tally, think: float = 0.0
+) -> None:
     """Check out a few units, submit each, until the deadline."""
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
@@ -168,12 +170,14 @@ async def translator(base: str, token: str, deadline: float, tally: Tally) -> No
                     tally.record("POST", path, response)
                     if response.status_code == 200:
                         tally.submitted.append(unit["id"])
+                    if think:  # a person reads the next sentence before submitting it
+                        await asyncio.sleep(think)
             except httpx.TransportError:
                 tally.transport_errors += 1
 
 
 async def editor(base: str, token: str, share: int, editors: int, articles: list[str],
-                 deadline: float, tally: Tally) -> None:  # fmt: skip
+                 deadline: float, tally: Tally, think: float = 0.0) -> None:  # fmt: skip
     """Walk the articles' review queues, approving the units that are this editor's share."""
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
@@ -199,18 +203,21 @@ async def editor(base: str, token: str, share: int, editors: int, articles: list
                     tally.record("POST", path, response)
                     if response.status_code == 200:
                         tally.approved.append(unit_id)
+                    if think:
+                        await asyncio.sleep(think)
             except httpx.TransportError:
                 tally.transport_errors += 1
 
 
 async def load(
-    base: str, tokens: dict[str, str], seconds: float, articles: list[str]
+    base: str, tokens: dict[str, str], seconds: float, articles: list[str], think: float = 0.0
 ) -> tuple[Tally, float]:
     tally = Tally()
     deadline = time.monotonic() + seconds
     editors = sorted(n for n in tokens if n.startswith("e"))
-    jobs = [translator(base, tokens[n], deadline, tally) for n in tokens if n.startswith("t")]
-    jobs += [editor(base, tokens[n], i, len(editors), articles, deadline, tally)
+    jobs = [translator(base, tokens[n], deadline, tally, think)
+            for n in tokens if n.startswith("t")]  # fmt: skip
+    jobs += [editor(base, tokens[n], i, len(editors), articles, deadline, tally, think)
              for i, n in enumerate(editors)]  # fmt: skip
     start = time.monotonic()
     await asyncio.wait_for(asyncio.gather(*jobs), timeout=seconds + 60)
@@ -301,7 +308,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(folder: Path, *, seconds: float, translators: int, editors: int, articles: int,
-        segments: int) -> Report:  # fmt: skip
+        segments: int, think: float = 0.0) -> Report:  # fmt: skip
     """Build the desk, measure the library baseline, serve it, load it, check it."""
     path = folder / "desk.db"
     tokens = build(path, articles, segments, translators, editors)
@@ -309,7 +316,7 @@ def run(folder: Path, *, seconds: float, translators: int, editors: int, article
     ids = [f"a{i:05}" for i in range(articles)]
     with served_desk(path, folder / "serve.log") as base:
         cpu_before = server_cpu(base)
-        tally, elapsed = asyncio.run(load(base, tokens, seconds, ids))
+        tally, elapsed = asyncio.run(load(base, tokens, seconds, ids, think))
         cpu = server_cpu(base) - cpu_before
     return Report(
         seconds=elapsed,
@@ -351,6 +358,13 @@ def main() -> int:
     parser.add_argument("--editors", type=int, default=5)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--segments", type=int, default=40)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each person waits between submissions (0: as fast as the server "
+        "answers, which measures capacity: latency then only shows the queue)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
         report = run(
@@ -360,8 +374,9 @@ def main() -> int:
             editors=args.editors,
             articles=args.articles,
             segments=args.segments,
+            think=args.think,
         )
-    who = f"{args.translators} translators + {args.editors} editors"
+    who = f"{args.translators} translators + {args.editors} editors, think {args.think:g} s"
     print(f"{who}, {report.seconds:.1f} s on 127.0.0.1")
     print("| measure | value |")
     print("| --- | ---: |")
