@@ -140,3 +140,19 @@ def test_no_units_are_created_without_a_match(job):
     result = pretranslate(job, "new", "fr", user="desk")
     assert (result.created, result.unmatched, result.exact) == (0, 5, 0)
     assert job.execute("SELECT COUNT(*) FROM units WHERE lang = 'fr'").fetchone()[0] == 0
+
+
+def test_a_memory_entry_with_qa_errors_is_not_copied_as_finished_work(db):
+    """An approval made over a QA error (here a changed number) fed the memory; the next
+    article gets the text for review, with the finding in its history, not as translated."""
+    store_article(db, "old", [("Titlu", "Title"), ("Au venit 140 de oameni.", "140 came.")])
+    store_article(db, "bad", [("Alt titlu", "Other title"), ("Sunt 25 de puncte.", "35 points.")])
+    sync_memory(db)
+    store_article(db, "next", [("Titlul nou", None), ("Sunt 25 de puncte.", "")], status="new")
+    result = pretranslate(db, "next", "en", user="desk")
+    filled = {f["text"]: f["status"] for f in result.filled}
+    assert filled == {"35 points.": "needs_review"}
+    detail = json.loads(
+        db.execute("SELECT detail FROM events WHERE action = 'pretranslate'").fetchone()[0]
+    )
+    assert detail["qa"] == ["numbers: numbers changed: 25 -> 35"]

@@ -250,7 +250,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Console entry point. Ctrl-C ends any command with one line and exit code 130."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # not when ignored (nohup, &)
         signal.signal(signal.SIGINT, _interrupt)
     try:
         cli(prog_name="manage.py")

@@ -17,6 +17,7 @@ from tool.clock import stamp
 from tool.core.locale import validate_lang
 from tool.db.connection import transaction
 from tool.errors import InputError, NotFoundError
+from tool.services import qa
 from tool.services.memory import EXACT, MemoryIndex
 from tool.services.units import change_unit, create_units
 from tool.services.users import REVIEWING_ROLES, require_user
@@ -57,7 +58,8 @@ def pretranslate(
         raise NotFoundError(f"no article {article_id!r}")
     if validate_lang(article[0]) == lang:
         raise InputError(f"article {article_id!r} is written in {lang}: choose another language")
-    index = index or MemoryIndex(db, article[0], lang)
+    source_lang = article[0]
+    index = index or MemoryIndex(db, source_lang, lang)
     result = PretranslateResult(article_id, lang)
     with transaction(db):
         require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
@@ -78,6 +80,11 @@ def pretranslate(
                 continue
             match = matches[0]
             status = "translated" if match.score >= EXACT else "needs_review"
+            # A memory entry approved over a QA error (a forbidden term...) is not copied
+            # on as finished work: an editor looks at it in its new context.
+            errors = qa.errors_of(qa.check_text(db, row["source"], match.target, source_lang, lang))
+            if errors:
+                status = "needs_review"
             if row["id"] is None:  # a segment nobody has worked on in this language yet
                 (unit_id,) = create_units(db, [row["segment_id"]], lang, at=now, user=user)
                 row = {**row, "id": unit_id, "status": "new", "text": "", "joined_to": None}
@@ -94,7 +101,12 @@ def pretranslate(
                 at=now,
                 user=user,
                 action="pretranslate",
-                detail={"memory": match.id, "score": match.score, "origin": match.origin},
+                detail={
+                    "memory": match.id,
+                    "score": match.score,
+                    "origin": match.origin,
+                    **({"qa": [f"{e.check}: {e.message}" for e in errors]} if errors else {}),
+                },
             )
             if status == "translated":
                 result.exact += 1
