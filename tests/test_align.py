@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from tool.core.align import (
     Bead,
     align,
     format_bead,
-    parse_bead,
 )
 from tool.core.evidence import sentence_features
 from tool.core.numbers import number_value, read_numbers, separators
@@ -40,6 +40,25 @@ EN = [
     "There he will meet Emmanuel Macron.",
     "The opposition criticised the decision and called for the prime minister's resignation.",
 ]
+
+
+_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
+
+
+def parse_bead(line: str) -> Bead:
+    """Read a bead written by ``format_bead`` (confidence 1.0); InputError on a bad line."""
+    match = _BEAD_LINE.match(line)
+    if not match:
+        raise InputError(f"not a bead: {line.strip()!r}")
+    sides = []
+    for group in match.groups():
+        parts = [p.strip() for p in group.split(",")] if group.strip() else []
+        if any(not p.isdigit() for p in parts):
+            raise InputError(f"not a bead: {line.strip()!r}")
+        sides.append(tuple(int(p) for p in parts))
+    if not sides[0] and not sides[1]:
+        raise InputError(f"empty bead: {line.strip()!r}")
+    return Bead(sides[0], sides[1], 1.0)
 
 
 def pairs(beads: list[Bead]) -> list[str]:

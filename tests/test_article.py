@@ -13,10 +13,10 @@ from tool.core.article import (
     Block,
     parse_article,
     parse_plain_text,
-    read_article_file,
     write_article,
 )
 from tool.errors import InputError
+from tool.services.importer import read_article
 
 DATA = Path(__file__).parent / "data"
 
@@ -87,7 +87,7 @@ def test_plain_text_blocks_and_meta():
 
 
 def test_read_plain_text_file_takes_meta_from_options():
-    article = read_article_file(DATA / "plain-article.txt", id="pasted", lang="ro")
+    article = read_article(DATA / "plain-article.txt", id="pasted", lang="ro")
     assert article.meta == {"id": "pasted", "lang": "ro"}
     assert len(article.blocks) == 2
 
@@ -96,12 +96,12 @@ def test_not_utf8_names_the_line(tmp_path):
     path = tmp_path / "bad.md"
     path.write_bytes("---\nid: a\nlang: ro\n---\n\nBun.\n\nȘi".encode() + b"\xe3\xee\n")
     with pytest.raises(InputError, match=r"bad.md: not valid UTF-8 \(line 8\)$"):
-        read_article_file(path)
+        read_article(path)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        read_article_file(tmp_path / "nope.md")
+        read_article(tmp_path / "nope.md")
 
 
 _text = (

@@ -11,12 +11,7 @@ from tool.errors import ConflictError, InputError, PermissionDenied
 from tool.services.leases import checkout
 from tool.services.maintenance import check
 from tool.services.realign import realign
-from tool.services.resegment import (
-    apply_corrections,
-    corrections,
-    join_segments,
-    split_segment,
-)
+from tool.services.resegment import corrected, corrections, join_segments, split_segment
 from tool.services.revisions import restore_segment
 from tool.services.units import get_unit
 
@@ -111,13 +106,40 @@ def test_join_and_split_inside_an_alignment_bead(desk):
 
 
 def test_corrections_apply_again_to_freshly_segmented_text():
-    saved = [("join", "A etc. (B).", "(B).")]
-    assert apply_corrections(["A etc.", "(B).", "C."], [("join", "A etc. (B).", "(B).")]) == [
-        0,
-        0,
-        2,
+    from tool.core.article import Sentence
+
+    def sentences(*texts: str, paragraph: int = 1) -> list[Sentence]:
+        return [Sentence(paragraph, n, "text", t) for n, t in enumerate(texts)]
+
+    saved = [("join", "A etc. (B).", "(B)."), ("split", "C, then", "D.")]
+    fixed = corrected(sentences("A etc.", "(B).", "C, then D."), saved)
+    assert [(s.text, s.position) for s in fixed] == [
+        ("A etc. (B).", 0),
+        ("C, then", 1),
+        ("D.", 2),
     ]
-    assert apply_corrections(["X.", "(B).", "C."], saved) == [0, 1, 2]
+    edited = corrected(sentences("X etc.", "(B).", "C, now D."), saved)  # edited: no match
+    assert [s.text for s in edited] == ["X etc.", "(B).", "C, now D."]
+
+
+def test_a_join_survives_a_re_import_of_the_edited_original(db, run, articles_dir):
+    from tool.services.importer import import_originals
+    from tool.services.users import add_user
+
+    path = articles_dir / "budget.md"
+    import_originals(db, [path])
+    add_user(db, "root", "admin", [], by="root")
+    join_segments(db, 2, 3, "root")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("față de anul trecut", "față de 2024"), encoding="utf-8")
+    [result] = import_originals(db, [path], user="root")
+    assert result.revision.edited[0]["old"].startswith("Bugetul crește cu 5,5% față de anul")
+    texts = [row[2] for row in live(db)]
+    assert texts[1] == (
+        "Consiliul General a aprobat joi bugetul Capitalei. Dl. Ionescu a votat împotrivă."
+    )
+    assert "Dl. Ionescu a votat împotrivă." not in texts  # not split apart again
+    assert check(db).ok, check(db).problems
 
 
 def test_cli_join_and_split(desk, run):

@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from tests.conftest import PROJECT, snapshot
-from tool.core.article import read_article_file, split_article
+from tool.core.article import split_article
 from tool.errors import ConflictError, NotFoundError, PermissionDenied
 from tool.services.articles import article_pairs
-from tool.services.importer import import_originals
+from tool.services.importer import import_originals, read_article
 from tool.services.maintenance import check
 from tool.services.realign import realign
 from tool.services.translations import import_translations
@@ -64,7 +64,7 @@ def test_putin_page_leftovers_and_credits_become_target_only(db, corpus):
 def test_every_sentence_of_the_translation_is_stored_once_in_order(db, corpus, name):
     imported(db, corpus, name)
     path = translation(corpus, name)
-    sentences = [s.text for s in split_article(read_article_file(path), "en")]
+    sentences = [s.text for s in split_article(read_article(path), "en")]
     stored = [p["target"] for p in article_pairs(db, name, "en") if p["target"]]
     assert " ".join(stored) == " ".join(sentences)
     assert check(db).ok

@@ -19,13 +19,11 @@ from __future__ import annotations
 import bisect
 import gc
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tool.core.evidence import sentence_features
-from tool.errors import InputError
 
 if TYPE_CHECKING:
     from tool.core.lexicon import Lexicon
@@ -107,25 +105,6 @@ DOUBTS = {
 def format_bead(bead: Bead) -> str:
     """The standard text form: ``[1, 2]:[1]``, ``[3]:[]``."""
     return f"[{', '.join(map(str, bead.source))}]:[{', '.join(map(str, bead.target))}]"
-
-
-_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
-
-
-def parse_bead(line: str) -> Bead:
-    """Read a bead written by ``format_bead`` (confidence 1.0); InputError on a bad line."""
-    match = _BEAD_LINE.match(line)
-    if not match:
-        raise InputError(f"not a bead: {line.strip()!r}")
-    sides = []
-    for group in match.groups():
-        parts = [p.strip() for p in group.split(",")] if group.strip() else []
-        if any(not p.isdigit() for p in parts):
-            raise InputError(f"not a bead: {line.strip()!r}")
-        sides.append(tuple(int(p) for p in parts))
-    if not sides[0] and not sides[1]:
-        raise InputError(f"empty bead: {line.strip()!r}")
-    return Bead(sides[0], sides[1], 1.0)
 
 
 def _length_cost(delta: float) -> float:

@@ -170,16 +170,16 @@ def read_text_file(path: Path) -> str:
         raise InputError(f"{path}: not valid UTF-8 (line {line})") from None
 
 
-def read_article_file(path: Path, **meta: str) -> Article:
-    """Read an article file: Markdown with front matter, or plain text (.txt) with ``meta``.
+def article_from_text(text: str, name: str, *, plain: bool = False, **meta: str) -> Article:
+    """An article file's text as an article: Markdown with front matter, or plain text
+    (``plain``, or text without front matter) whose metadata ``meta`` gives.
 
     Metadata given as arguments fills keys the file does not set.
     """
-    text = read_text_file(path)
-    if path.suffix.lower() == ".txt" or not text.lstrip("\ufeff").startswith(FRONT_MATTER_FENCE):
+    if plain or not text.lstrip("\ufeff").startswith(FRONT_MATTER_FENCE):
         article = parse_plain_text(text)
     else:
-        article = parse_article(text, str(path))
+        article = parse_article(text, name)
     for key, value in meta.items():
         if value and not article.meta.get(key):
             article.meta[key] = value

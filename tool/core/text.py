@@ -47,17 +47,6 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-def letters_case(text: str) -> str:
-    """How a text uses capitals: ``"lower"`` (none), ``"upper"`` (no lower-case) or ``"mixed"``."""
-    has_upper = any(c.isupper() for c in text)
-    has_lower = any(c.islower() for c in text)
-    if has_upper and not has_lower:
-        return "upper"
-    if has_lower and not has_upper:
-        return "lower"
-    return "mixed"
-
-
 def with_article(word: str) -> str:
     """``word`` with the English indefinite article: "an approved", "a translated"."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

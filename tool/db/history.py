@@ -7,7 +7,7 @@ changing, removing or inserting an event anywhere breaks every link after it, an
 in which the changes happened; their time never goes backwards.
 
 This makes tampering evident, not impossible: whoever can write the database file can
-recompute the chain. Keep the head hash (:func:`chain_head`, printed by ``check``) with
+recompute the chain. Keep the head hash (``verify_chain(db).head``, printed by ``check``) with
 the backups to detect even that.
 """
 
@@ -126,11 +126,6 @@ def verify_chain(db: sqlite_utils.Database) -> ChainReport:
             )
         expected_id, last_at = event_id + 1, at
     return ChainReport(count, previous)
-
-
-def chain_head(db: sqlite_utils.Database) -> str:
-    """The hash of the last event: the fingerprint of the whole history."""
-    return _tail(db)[1]
 
 
 def rehash_all(db: sqlite_utils.Database) -> None:

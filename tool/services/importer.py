@@ -16,11 +16,9 @@ import sqlite_utils
 
 from tool.clock import stamp
 from tool.core.article import (
-    FRONT_MATTER_FENCE,
     Article,
     Sentence,
-    parse_article,
-    parse_plain_text,
+    article_from_text,
     read_text_file,
     split_article,
 )
@@ -30,6 +28,7 @@ from tool.db.connection import transaction
 from tool.errors import InputError, ToolError
 from tool.services.leases import ensure_units
 from tool.services.pretranslate import pretranslate
+from tool.services.resegment import corrected, corrections
 from tool.services.revisions import Revision, apply_revision, plan_revision, segment_row
 from tool.services.users import REVIEWING_ROLES, require_user
 
@@ -160,14 +159,9 @@ def read_article(
             line = data[: error.start].count(b"\n") + 1
             raise InputError(f"{path}: not valid UTF-8 (line {line})") from None
     refuse_controls(text, str(path))
-    if path.suffix.lower() == ".txt" or not text.lstrip("\ufeff").startswith(FRONT_MATTER_FENCE):
-        article = parse_plain_text(text)
-    else:
-        article = parse_article(text, str(path))
     for key, value in meta.items():
-        if value and not article.meta.get(key):
-            article.meta[key] = refuse_controls(value, f"{path}: {key}")
-    return article
+        refuse_controls(value or "", f"{path}: {key}")
+    return article_from_text(text, str(path), plain=path.suffix.lower() == ".txt", **meta)
 
 
 def prepare_article(
@@ -287,9 +281,12 @@ def store_original(
         return result
     if existing is not None:
         result.action = "updated"
-        result.revision, plan = plan_revision(db, item.id, item.sentences)
+        # The editors' joins and splits of this article's segments apply again.
+        sentences = corrected(item.sentences, corrections(db, item.id))
+        result.segments = len(sentences)
+        result.revision, plan = plan_revision(db, item.id, sentences)
         if not dry_run:
-            apply_revision(db, item.id, item.sentences, plan, user)
+            apply_revision(db, item.id, sentences, plan, user)
             db.table("articles").update(item.id, _article_row(item, stamp(), new=False))
             if result.revision.added:
                 _units_for_new_segments(db, item.id, result.revision, user)

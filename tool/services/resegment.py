@@ -12,19 +12,20 @@ of every language follow, through the gate:
 
 Units someone else holds on a live lease are refused; approved units are reopened (and
 leave the memory until approved again). Each correction is stored per article, so
-re-importing an unchanged or edited original keeps it (see :func:`apply_corrections`).
+re-importing an edited original keeps it (see :func:`corrected`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from tool.clock import stamp
+from tool.core.article import Sentence
 from tool.core.normalize import count_words, normalise_text
 from tool.db.connection import transaction
 from tool.errors import ConflictError, InputError, NotFoundError
@@ -348,30 +349,35 @@ def corrections(db: sqlite_utils.Database, article_id: str) -> list[tuple[str, s
     ]
 
 
-def apply_corrections(texts: list[str], saved: list[tuple[str, str, str]]) -> list[int]:
-    """Where an article's freshly segmented sentences need the editors' corrections.
+def corrected(sentences: list[Sentence], saved: list[tuple[str, str, str]]) -> list[Sentence]:
+    """Freshly segmented sentences with the editors' corrections applied again.
 
-    Returns, for each sentence, the index of the corrected sentence it belongs to (so
-    consecutive equal indexes are joined); splits are applied by the caller with
-    :func:`split_texts`. Pure: used by the importer after segmenting.
+    A sentence equal to one an editor split is cut where they cut it; consecutive sentences
+    of one paragraph that an editor joined are joined. Corrections that no longer match
+    (the original was edited there) are left out: the edit wins.
     """
-    groups = list(range(len(texts)))
-    joins = {(first, second) for kind, first, second in saved if kind == "join"}
-    for i in range(1, len(texts)):
-        joined_before = " ".join(texts[j] for j in range(len(texts)) if groups[j] == groups[i - 1])
-        for whole, second in joins:
-            if texts[i] == second and whole == _join(joined_before, second):
-                groups[i] = groups[i - 1]
-                break
-    return groups
-
-
-def split_texts(texts: list[str], saved: list[tuple[str, str, str]]) -> list[str]:
-    """The sentences with the editors' splits applied (a sentence equal to first + second
-    is cut in two)."""
     splits = {_join(first, second): (first, second) for kind, first, second in saved
               if kind == "split"}  # fmt: skip
-    out: list[str] = []
-    for text in texts:
-        out.extend(splits.get(text, (text,)))
-    return out
+    joins = {(first, second) for kind, first, second in saved if kind == "join"}
+    cut: list[Sentence] = []
+    for sentence in sentences:
+        parts = splits.get(sentence.text)
+        if parts is None:
+            cut.append(sentence)
+        else:
+            cut += [replace(sentence, text=parts[0]), replace(sentence, text=parts[1])]
+    joined: list[Sentence] = []
+    for sentence in cut:
+        last = joined[-1] if joined else None
+        if last is not None and last.paragraph == sentence.paragraph:
+            whole = _join(last.text, sentence.text)
+            if (whole, sentence.text) in joins:
+                joined[-1] = replace(last, text=whole)
+                continue
+        joined.append(sentence)
+    positions: dict[int, int] = {}
+    renumbered = []
+    for sentence in joined:
+        positions[sentence.paragraph] = positions.get(sentence.paragraph, -1) + 1
+        renumbered.append(replace(sentence, position=positions[sentence.paragraph]))
+    return renumbered

@@ -105,11 +105,6 @@ def article_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def count_files(root: Path) -> int:
-    """How many article files the project holds."""
-    return len(article_files(root / "originals")) + len(article_files(root / "translations"))
-
-
 def project_files(root: Path) -> list[ProjectFile]:
     """Every original, then every translation, with absolute paths."""
     base = root.resolve()
@@ -266,8 +261,3 @@ def _claimed_id(path: Path) -> str:
         return normalise_text(parse_article(text, str(path)).meta.get("id", ""))
     except (OSError, UnicodeError, ToolError):  # the import reports what is wrong
         return ""
-
-
-def target_languages(db: sqlite_utils.Database) -> list[str]:
-    """The languages the desk translates into: those with units."""
-    return [row[0] for row in db.execute("SELECT DISTINCT lang FROM units ORDER BY lang")]
