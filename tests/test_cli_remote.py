@@ -397,6 +397,40 @@ def test_server_and_db_name_one_desk(tmp_path):
     assert one_error(from_env) == "Error: $DESK_SERVER and $DESK_DB name two desks: give one"
 
 
+def test_text_typed_after_the_lease_was_lost_is_kept_for_the_new_holder(remote, desk, tmp_path):
+    assert remote("mihai", "checkout", "storm", "--lang", "en").exit_code == 0
+    editor = tmp_path / "editor.py"  # while mihai writes, his lease goes to dan
+    manage = [sys.executable, str(PROJECT / "manage.py"), "--db", str(desk)]
+    editor.write_text(
+        f"#!{sys.executable}\n"
+        "import subprocess, sys\n"
+        f"subprocess.run({[*manage, '--user', 'mihai', 'release', '1']!r}, check=True)\n"
+        f"subprocess.run({[*manage, '--user', 'dan', 'checkout', '--units', '1']!r}, check=True)\n"
+        "open(sys.argv[1], 'w', encoding='utf-8').write('Storm in Constanța\\n')\n"
+    )
+    editor.chmod(0o755)
+    result = remote("mihai", "translate", "1", "--submit", env={"EDITOR": str(editor)})
+    assert result.exit_code == 1
+    refusal, *rest = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"Error: unit 1 is checked out by dan until [-\d]+ [:\d]+ UTC; only the lease holder "
+        r"may change it",
+        refusal,
+    )
+    assert rest == [
+        "unit 1 is checked out by dan now: your text is kept for them (in the unit's history)",
+        "your text, kept:",
+        "  Storm in Constanța",
+    ]
+    assert remote("dan", "mine", "--json").exit_code == 0
+    db = open_database(desk)
+    kept = list(db.query("SELECT user, detail FROM events WHERE action = 'stray-draft'"))
+    db.close()
+    assert [(k["user"], json.loads(k["detail"])) for k in kept] == [
+        ("mihai", {"draft": "Storm in Constanța", "holder": "dan"})
+    ]
+
+
 # --- a server that goes away ---------------------------------------------------------------
 
 
@@ -547,3 +581,25 @@ def test_help_and_local_commands_do_not_import_the_client(desk):
     result = subprocess.run([sys.executable, "-c", code, str(desk)], cwd=PROJECT,
                             capture_output=True, text=True, check=True)  # fmt: skip
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_both_desks_answer_every_question_alike():
+    """LocalDesk and RemoteDesk are the Desk protocol, parameter for parameter."""
+    import inspect
+
+    from tool.cli.desk import Desk, LocalDesk
+    from tool.cli.remote import RemoteDesk
+
+    questions = [name for name in vars(Desk) if not name.startswith("_")]
+    assert len(questions) > 25
+    for name in questions:
+        asked = getattr(Desk, name)
+        if isinstance(asked, property):
+            assert all(isinstance(getattr(d, name), property) for d in (LocalDesk, RemoteDesk))
+            continue
+        wanted = list(inspect.signature(asked).parameters.values())
+        for desk in (LocalDesk, RemoteDesk):
+            found = list(inspect.signature(getattr(desk, name)).parameters.values())
+            assert [(p.name, p.kind, p.default) for p in found] == [
+                (p.name, p.kind, p.default) for p in wanted
+            ], (desk.__name__, name)

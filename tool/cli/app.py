@@ -179,14 +179,10 @@ class DeskState:
     def _choose_server(self) -> str | None:
         server_from, db_from = self.sources["server"], self.sources["db_path"]
         if self._server and self.db_path:
-            if server_from == db_from:
-                names = (
-                    "--server and --db"
-                    if server_from == "option"
-                    else (f"${SERVER_ENV_VAR} and ${DB_ENV_VAR}")
-                )
-                raise WrongPlace(f"{names} name two desks: give one")
-            return self._server if server_from == "option" else None
+            if server_from == db_from:  # both options, or both variables
+                both = f"${SERVER_ENV_VAR} and ${DB_ENV_VAR}" if server_from == "env" else ""
+                raise WrongPlace(f"{both or '--server and --db'} name two desks: give one")
+            return self._server if server_from == "option" else None  # the option wins
         if self._server or self.db_path:
             return self._server
         from tool.client import load_login

@@ -281,7 +281,7 @@ def translate(
             assert text is not None
             result = desk.save_draft(unit_id, text)
     except ConnectionLost as error:  # the desk went away: what was typed is printed back
-        if text and not keep:
+        if text:
             print_back(text, "perhaps not saved" if error.maybe_applied else "not saved", err=True)
         raise
     except (PermissionDenied, ConflictError) as error:  # the lease may be gone: keep the text
