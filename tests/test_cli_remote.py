@@ -431,6 +431,21 @@ def test_text_typed_after_the_lease_was_lost_is_kept_for_the_new_holder(remote, 
     ]
 
 
+def test_no_work_file_no_lease(remote, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "work-en-mihai.po").write_text("mine, not the desk's")
+    result = remote("mihai", "checkout", "storm", "--lang", "en", "--export", "po")
+    assert result.exit_code == 1
+    assert one_error(result) == "Error: work-en-mihai.po already exists: use --force to replace it"
+    assert json.loads(remote("mihai", "mine", "--json").stdout)["checked_out"] == []
+    assert (tmp_path / "work-en-mihai.po").read_text() == "mine, not the desk's"
+    forced = remote("mihai", "checkout", "storm", "--lang", "en", "--export", "po", "--force")
+    assert forced.stdout.endswith(
+        "wrote work-en-mihai.po: translate it, then bring it back with import-work\n"
+    )
+    assert 'msgid "Furtună la Constanța"' in (tmp_path / "work-en-mihai.po").read_text()
+
+
 # --- a server that goes away ---------------------------------------------------------------
 
 

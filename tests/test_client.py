@@ -125,6 +125,9 @@ def test_the_librarys_errors_come_back_as_they_were(status, kind):
                         headers={"content-type": "text/html"}),
          f"the desk at {URL} answered with text/html, not the desk's JSON: is {URL} a "
          "translation desk?"),
+        (httpx.Response(308, headers={"location": "https://desk.test/api/export"}),
+         f"the desk at {URL} sends requests to https://desk.test/api/export: give that "
+         "address"),
         (error(404, "no such page: /api/export"),
          f"the desk at {URL} has no /api/export: is it a translation desk, and as recent as "
          "this one?"),
@@ -163,4 +166,28 @@ def test_what_is_not_a_server_address(given):
         server_url(given)
     assert str(caught.value) == (
         f"{given!r} is not a desk's address: give http://HOST:PORT or https://HOST[/PATH]"
+    )
+
+
+def test_an_answer_that_cannot_be_read_is_one_error():
+    client = client_with(
+        [httpx.Response(200, text="{", headers={"content-type": "application/json"})]
+    )
+    with pytest.raises(ServerError, match=r"answered with JSON that cannot be read$"):
+        client.get("/api/mine")
+
+
+def test_records_come_back_whatever_a_newer_desk_adds():
+    from tool.cli.remote import RemoteDesk
+
+    saved = {"unit_id": 1, "action": "draft", "status": "new", "text": "A draft.",
+             "changed": True, "findings": [], "added_later": "ignored"}  # fmt: skip
+    desk = RemoteDesk(client_with([ok(saved), ok({"unit_id": 1})]))
+    result = desk.save_draft(1, "A draft.")
+    assert (result.unit_id, result.text, result.changed) == (1, "A draft.", True)
+    with pytest.raises(ServerError) as caught:
+        desk.save_draft(1, "A draft.")
+    assert str(caught.value) == (
+        f"the desk at {URL} answered in a form this desk does not know: is it a translation "
+        "desk, and as recent as this one?"
     )

@@ -136,7 +136,7 @@ class DeskClient:
 
     def get(self, path: str, **params: Any) -> Any:
         """GET ``path`` (retried when the connection drops); the JSON answer."""
-        return self.request("GET", path, params=params).json()
+        return self._json(self.request("GET", path, params=params))
 
     def get_bytes(self, path: str, **params: Any) -> bytes:
         """GET a file (an export, a work file); its bytes."""
@@ -151,15 +151,23 @@ class DeskClient:
         files: Mapping[str, tuple[str, bytes]] | None = None,
     ) -> Any:
         """POST a change; the JSON answer. Never repeated once the request may have been sent."""
-        return self.request("POST", path, params=params, body=body, files=files).json()
+        return self._json(self.request("POST", path, params=params, body=body, files=files))
 
     def put(self, path: str, body: Mapping[str, Any]) -> Any:
         """PUT a value that may be stored twice without harm (a draft); the JSON answer."""
-        return self.request("PUT", path, body=body).json()
+        return self._json(self.request("PUT", path, body=body))
 
     def delete(self, path: str) -> Any:
         """DELETE (revoke); the JSON answer."""
-        return self.request("DELETE", path).json()
+        return self._json(self.request("DELETE", path))
+
+    def _json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ServerError(
+                f"the desk at {self.server} answered with JSON that cannot be read"
+            ) from None
 
     def request(
         self,
@@ -215,6 +223,11 @@ class DeskClient:
         """The error for a refused call: the library's own, or one naming the server."""
         status = response.status_code
         message = _error_message(response)
+        moved = response.headers.get("location") if response.is_redirect else None
+        if moved:  # http:// behind a proxy that wants https://, a moved desk
+            return ServerError(
+                f"the desk at {self.server} sends requests to {moved}: give that address"
+            )
         if message is None:
             return ServerError(
                 f"the desk at {self.server} answered {status} {response.reason_phrase}, not "

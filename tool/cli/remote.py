@@ -15,13 +15,16 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tool.cli.desk import CheckedOut, Unit
 from tool.client import TOKEN_ENV_VAR, DeskClient, check_token, load_login, path_part
 from tool.errors import InputError, ServerError, ToolError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from tool.core.qa import Finding, TermHit
@@ -50,9 +53,27 @@ def token_for(server: str) -> str:
     )
 
 
-def records(kind: type[Any], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """JSON rows back into the library's records (``kind(**row)``)."""
-    return [kind(**row) for row in rows]
+def unknown_form(server: str) -> ServerError:
+    """The error for an answer that is not the record this desk expects."""
+    return ServerError(
+        f"the desk at {server} answered in a form this desk does not know: is it a "
+        "translation desk, and as recent as this one?"
+    )
+
+
+def record(kind: type[T], data: Any, server: str) -> T:
+    """A JSON answer back into the library's record ``kind`` (a dataclass).
+
+    Fields a newer desk added are left out; an answer without the record's fields is
+    one error naming the server, not a traceback.
+    """
+    if not isinstance(data, dict):
+        raise unknown_form(server)
+    known = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    try:
+        return kind(**{key: value for key, value in data.items() if key in known})
+    except TypeError:
+        raise unknown_form(server) from None
 
 
 class RemoteDesk:
@@ -72,8 +93,19 @@ class RemoteDesk:
     @property
     def user(self) -> str:
         if self._user is None:
-            self._user = str(self.client.get("/api/me")["name"])
+            me = self.client.get("/api/me")
+            if not isinstance(me, dict) or not isinstance(me.get("name"), str):
+                raise unknown_form(self.client.server)
+            self._user = me["name"]
         return self._user
+
+    def _record(self, kind: type[T], data: Any) -> T:
+        return record(kind, data, self.client.server)
+
+    def _records(self, kind: type[T], rows: Any) -> list[T]:
+        if not isinstance(rows, list):
+            raise unknown_form(self.client.server)
+        return [record(kind, row, self.client.server) for row in rows]
 
     # articles and reports
 
@@ -86,7 +118,9 @@ class RemoteDesk:
     def status(self, article: str | None, lang: str | None, by: str | None = None) -> StatusReport:
         from tool.services.progress import StatusReport
 
-        return StatusReport(**self.client.get("/api/status", article=article, lang=lang, by=by))
+        return self._record(
+            StatusReport, self.client.get("/api/status", article=article, lang=lang, by=by)
+        )
 
     def history(self, unit_id: int) -> list[dict[str, Any]]:
         return list(self.client.get(f"/api/units/{unit_id}/history"))
@@ -120,7 +154,7 @@ class RemoteDesk:
             "units": list(unit_ids) if unit_ids else None,
             "hours": hours,
         }
-        result = CheckoutResult(**self.client.post("/api/checkout", body))
+        result = self._record(CheckoutResult, self.client.post("/api/checkout", body))
         if not export_format or not result.units:
             return CheckedOut(result)
         return CheckedOut(result, self._work_file(result, export_format, output, force))
@@ -164,34 +198,40 @@ class RemoteDesk:
     def save_draft(self, unit_id: int, text: str) -> SaveResult:
         from tool.services.workflow import SaveResult
 
-        return SaveResult(**self.client.put(f"/api/units/{unit_id}/draft", {"text": text}))
+        return self._record(
+            SaveResult, self.client.put(f"/api/units/{unit_id}/draft", {"text": text})
+        )
 
     def submit(self, unit_id: int, text: str | None, override: str | None = None) -> SaveResult:
         from tool.services.workflow import SaveResult
 
         body = {"text": text, "override": override}
-        return SaveResult(**self.client.post(f"/api/units/{unit_id}/submit", body))
+        return self._record(SaveResult, self.client.post(f"/api/units/{unit_id}/submit", body))
 
     def keep_stray_draft(self, unit_id: int, text: str) -> StrayDraft:
         from tool.services.workflow import StrayDraft
 
-        return StrayDraft(**self.client.post(f"/api/units/{unit_id}/stray-draft", {"text": text}))
+        return self._record(
+            StrayDraft, self.client.post(f"/api/units/{unit_id}/stray-draft", {"text": text})
+        )
 
     def unit_matches(self, unit: Unit) -> list[Match]:
         from tool.services.memory import Match
 
-        return records(Match, self.client.get(f"/api/units/{unit['id']}/matches"))
+        return self._records(Match, self.client.get(f"/api/units/{unit['id']}/matches"))
 
     def unit_glossary(self, unit: Unit) -> list[TermHit]:
         from tool.core.qa import TermHit
 
-        hits = self.client.get(f"/api/units/{unit['id']}/glossary")
-        return [TermHit(**{**hit, "forbidden": tuple(hit["forbidden"])}) for hit in hits]
+        hits = self._records(TermHit, self.client.get(f"/api/units/{unit['id']}/glossary"))
+        return [replace(hit, forbidden=tuple(hit.forbidden)) for hit in hits]
 
     def check_text(self, unit: Unit, text: str) -> list[Finding]:
         from tool.core.qa import Finding
 
-        return records(Finding, self.client.post(f"/api/units/{unit['id']}/qa", {"text": text}))
+        return self._records(
+            Finding, self.client.post(f"/api/units/{unit['id']}/qa", {"text": text})
+        )
 
     def import_work(
         self, path: str, *, lang: str | None, fuzzy: str, override: str | None
@@ -205,7 +245,7 @@ class RemoteDesk:
             params={"lang": lang, "fuzzy": fuzzy, "override": override},
             files={"file": (str(path), data)},  # its name as given names it there
         )
-        return WorkImportResult(**{**found, "file": str(path)})
+        return self._record(WorkImportResult, {**found, "file": str(path)})
 
     # editors
 
@@ -229,13 +269,13 @@ class RemoteDesk:
         from tool.services.review import ApproveResult
 
         body = {"units": list(unit_ids), "text": text, "comment": comment, "override": override}
-        return ApproveResult(**self.client.post("/api/approve", body))
+        return self._record(ApproveResult, self.client.post("/api/approve", body))
 
     def approve_article(self, article: str, lang: str) -> ApproveResult:
         from tool.services.review import ApproveResult
 
         path = f"/api/articles/{path_part(article)}/approve"
-        return ApproveResult(**self.client.post(path, params={"lang": lang}))
+        return self._record(ApproveResult, self.client.post(path, params={"lang": lang}))
 
     def reject(self, unit_id: int, comment: str) -> dict[str, Any]:
         return dict(self.client.post(f"/api/units/{unit_id}/reject", {"comment": comment}))
@@ -259,7 +299,7 @@ class RemoteDesk:
             severity=severity,
             dismissed=dismissed or None,
         )
-        return records(UnitFinding, found)
+        return self._records(UnitFinding, found)
 
     def memory_search(
         self,
@@ -282,12 +322,14 @@ class RemoteDesk:
             limit=limit,
             min=minimum,
         )
-        return records(Match, found)
+        return self._records(Match, found)
 
     def glossary_terms(self, lang: str | None, source_lang: str | None) -> list[Term]:
         from tool.services.glossary import Term
 
-        return records(Term, self.client.get("/api/glossary", lang=lang, source_lang=source_lang))
+        return self._records(
+            Term, self.client.get("/api/glossary", lang=lang, source_lang=source_lang)
+        )
 
     def export(
         self,
@@ -325,7 +367,7 @@ class RemoteDesk:
             excel=(options.excel or None) if options else None,
         )
         report, files = self._unpack(archive)
-        result = ExportResult(**report)
+        result = self._record(ExportResult, report)
         targets, overwrite = _export_targets(
             result, out, every=every, combined=combined, force=force
         )
