@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +27,13 @@ PROJECT = Path(__file__).parent.parent
 # The design and evaluation data beside the project (../shared), as on CI machines.
 SHARED = Path(os.environ.get("DESK_SHARED", PROJECT.parent / "shared"))
 INTEROP_KIT = Path(os.environ.get("INTEROP_KIT", SHARED / "interop"))
+
+# The tests never see a developer's own login to a served desk, nor one named by the
+# environment: a served desk is chosen only by the tests that start one.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="desk-tests-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
+for _name in ("DESK_SERVER", "DESK_TOKEN"):
+    os.environ.pop(_name, None)
 
 # Property tests draw the same examples on every run, so CI is repeatable; set
 # HYPOTHESIS_EXPLORE=1 to search fresh random examples (and raise max_examples) locally.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polib
 import pytest
@@ -305,3 +306,74 @@ def test_cli_and_api_print_the_same_json(run, client, tokens):
     assert call(
         client, tokens["ana"], "GET", "/api/memory/search", text="Vântul", lang="en"
     ).json() == cli_json(run, "ana", "memory", "search", "Vântul", "--lang", "en")
+
+
+def unzip(response):
+    """An /api/export answer: its report and its files by name."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        report = json.loads(archive.read("export.json"))
+        return report, {name: archive.read(f"files/{name}") for name in report["files"]}
+
+
+def test_export_files_as_the_export_command_writes_them(client, desk, tokens, run, tmp_path):
+    elena = tokens["elena"]
+    one = call(client, elena, "GET", "/api/export", lang="en", format="po", article="storm")
+    assert one.status_code == 200, one.text
+    assert one.headers["content-type"] == "application/zip"
+    report, files = unzip(one)
+    assert report["files"] == ["storm.po"] and report["articles"] == 1
+    db = open_database(desk)
+    assert files["storm.po"] == export_article(db, "storm", "en", "po")
+    db.close()
+    every = call(client, elena, "GET", "/api/export", lang="en", all="true")
+    report, files = unzip(every)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    local = run("export", "--all", "--lang", "en", "-o", folder, "--json", user="elena")
+    assert report["files"] == [Path(f).name for f in json.loads(local.output)["files"]]
+    assert files == {p.name: p.read_bytes() for p in folder.iterdir()}
+    combined = call(client, elena, "GET", "/api/export", lang="en", format="tmx", all="true",
+                    combined="true")  # fmt: skip
+    assert unzip(combined)[0]["files"] == ["combined.out"]
+    refused = call(client, elena, "GET", "/api/export", lang="en", format="html", all="true",
+                   combined="true")  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "html writes one file per article; give -o a folder"}
+    neither = call(client, elena, "GET", "/api/export", lang="en")
+    assert neither.json() == {"error": "give an article id or --all (not both)"}
+
+
+def test_import_work_takes_the_commands_options(client, tokens):
+    mihai = tokens["mihai"]
+    call(client, mihai, "POST", "/api/checkout", {"lang": "en", "article": "storm"})
+    po = call(client, mihai, "GET", "/api/work-file", units=[1, 2], lang="en", format="po")
+    catalog = polib.pofile(po.content.decode("utf-8"))
+    catalog.find("Vântul a atins 90 km/h.").msgstr = "The wind was strong."  # no 90: QA error
+    first = catalog.find("Furtună la Constanța")
+    first.msgstr, first.flags = "Storm in Constanța", ["fuzzy"]
+
+    def send(**params):
+        return client.post(
+            "/api/import-work",
+            params=params,
+            files={"file": ("out/work\x1b.po", str(catalog).encode("utf-8"))},
+            headers={"Authorization": f"Bearer {mihai}"},
+        )
+
+    assert send().json() == {"error": "the file's name: control character U+001B at character "
+                                      "9: remove it"}  # fmt: skip
+    response = client.post(
+        "/api/import-work",
+        params={"fuzzy": "skip", "override": "the speed is in the title"},
+        files={"file": ("out/work.po", str(catalog).encode("utf-8"))},
+        headers={"Authorization": f"Bearer {mihai}"},
+    )
+    result = response.json()
+    assert response.status_code == 200, result
+    assert (result["file"], result["applied"], result["skipped"]) == ("out/work.po", [2], 1)
+    history = call(client, mihai, "GET", "/api/units/2/history").json()
+    assert history[-1]["detail"]["file"] == "out/work.po"
+    assert history[-1]["detail"]["override"] == "the speed is in the title"

@@ -39,7 +39,7 @@ PUBLIC = {
     ("GET", "/api/openapi.json"),
 }
 PUBLIC_MOUNTS = {"/static", "/api/docs-assets"}
-PARAMS = {"article_id": "storm", "unit_id": "1", "name": "mihai"}
+PARAMS = {"article_id": "storm", "unit_id": "1", "segment_id": "2", "name": "mihai"}
 #: What a form might carry, so an action would go through if a check were missing.
 FORM = {
     "text": "A translation.",

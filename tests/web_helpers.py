@@ -12,6 +12,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class Served:
+    """A running `manage.py serve`: its base URL and its process."""
+
+    url: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        """Stop the server (as Ctrl+C would) and wait for it; again is harmless."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @contextmanager
-def served_desk(db_path: Path, log: Path, *extra: str) -> Iterator[str]:
-    """`manage.py serve` on a free local port for the duration; yields its base URL."""
+def serving(db_path: Path, log: Path, *extra: str) -> Iterator[Served]:
+    """`manage.py serve` on a free local port for the duration, answering /healthz."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("DESK_USER", None)
@@ -130,28 +149,30 @@ def served_desk(db_path: Path, log: Path, *extra: str) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        served = Served(f"http://127.0.0.1:{port}", process)
         try:
             deadline = time.monotonic() + 30
             while True:
                 if process.poll() is not None:
                     raise AssertionError(f"serve exited: {log.read_text()[-2000:]}")
                 try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    if httpx.get(served.url + "/healthz", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
                     raise AssertionError("serve did not answer /healthz within 30 s")
                 time.sleep(0.1)
-            yield base
+            yield served
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            served.stop()
+
+
+@contextmanager
+def served_desk(db_path: Path, log: Path, *extra: str) -> Iterator[str]:
+    """`manage.py serve` on a free local port for the duration; yields its base URL."""
+    with serving(db_path, log, *extra) as served:
+        yield served.url
 
 
 def browser_binaries() -> tuple[str, str]:

@@ -27,3 +27,23 @@ class PermissionDenied(ToolError):
 
 class QAError(ConflictError):
     """A translation with error-severity QA findings, submitted or approved with no reason."""
+
+
+class ServerError(ToolError):
+    """A served desk that failed, refused the token, or answered something unexpected.
+
+    The message names the server; errors the desk's library raised there arrive as the
+    ToolError subclass they were (see :mod:`tool.client`).
+    """
+
+
+class ConnectionLost(ServerError):
+    """A served desk that could not be reached, or that stopped answering.
+
+    ``maybe_applied`` is True when the request may have reached the desk before the
+    connection dropped (a change that may or may not have been made).
+    """
+
+    def __init__(self, message: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_applied = maybe_applied

@@ -39,11 +39,15 @@ def check_target(path: str | Path, *, force: bool = False) -> Path:
 
 
 @contextmanager
-def open_for_writing(path: str | Path, *, force: bool = False) -> Iterator[BinaryIO]:
+def open_for_writing(
+    path: str | Path, *, force: bool = False, mode: int | None = None
+) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through; it appears whole when the block ends.
 
     If the block raises, the target is left untouched and the temporary file removed.
     A disk-full or permission error becomes one :class:`ToolError` naming the file.
+    ``mode`` gives the file's permissions (default: 0666 less the umask), set before
+    anything is written, so a private file is never readable by others even briefly.
     """
     target = check_target(path, force=force)
     try:
@@ -54,7 +58,7 @@ def open_for_writing(path: str | Path, *, force: bool = False) -> Iterator[Binar
         raise ToolError(f"cannot write {target}: {error.strerror or error}") from None
     tmp = Path(tmp_name)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~_umask() if mode is None else mode)
         with os.fdopen(fd, "wb") as out:
             yield out
             out.flush()
@@ -70,8 +74,10 @@ def open_for_writing(path: str | Path, *, force: bool = False) -> Iterator[Binar
         raise
 
 
-def write_file(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+def write_file(
+    path: str | Path, data: bytes, *, force: bool = False, mode: int | None = None
+) -> Path:
     """Write ``data`` to ``path`` whole (see :func:`open_for_writing`); returns the path."""
-    with open_for_writing(path, force=force) as out:
+    with open_for_writing(path, force=force, mode=mode) as out:
         out.write(data)
     return Path(path)

@@ -75,6 +75,14 @@ COMMANDS = {
         "tool.cli.segments:join_segments",
         "Join segment B into segment A, just before it (editors).",
     ),
+    "login": LazyCommand(
+        "tool.cli.login:login",
+        "Sign in to the served desk at URL; the commands then work on it.",
+    ),
+    "logout": LazyCommand(
+        "tool.cli.login:logout",
+        "Forget the login (and revoke its token on the desk when it answers).",
+    ),
     "memory": LazyCommand(
         "tool.cli.memory:memory",
         "Search, import, export and rebuild the translation memory.",

@@ -1,8 +1,13 @@
-"""The click group, database access and output helpers shared by every command.
+"""The click group, the desk a command works on, and output helpers shared by every command.
 
 Commands are loaded lazily: the group knows each command's module and one-line summary
 (the table in :mod:`tool.cli`) and imports a command's module only when that command
 runs, so ``--help`` and everyday commands do not pay for the imports of all the others.
+
+A command gets what it works on from :class:`DeskState`: :func:`pass_desk` gives it a
+:class:`tool.cli.desk.Desk`, the database file or a served desk (``--server``, the same
+command either way); :func:`pass_state` and :func:`pass_db` give it the database file
+itself, and refuse to run against a server.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ from tool.errors import ToolError
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from tool.cli.desk import Desk
+
 USER_ENV_VAR = "DESK_USER"
+SERVER_ENV_VAR = "DESK_SERVER"  # tool.client.SERVER_ENV_VAR, named here to start fast
 
 
 @dataclass(frozen=True)
@@ -124,18 +132,110 @@ class DeskGroup(click.Group):
             ) from None
 
 
+class WrongPlace(click.ClickException):
+    """A command asked of a desk it cannot run on (the database file's own commands over a
+    server, --user over a server): one ``Error:`` line and exit code 2, as wrong usage."""
+
+    exit_code = 2
+
+
 class DeskState:
     """What the group's options say, with the database opened on first use.
 
     Only the commands that start a desk (init, import, sync, user add) set
     ``may_create``; any other command refuses a missing database instead of creating one.
+
+    Which desk: ``--server`` or ``--db`` as given on the command line, else
+    ``$DESK_SERVER`` or ``$DESK_DB``, else the server of the stored login (see ``login``),
+    else the database file in the project folder. ``sources`` says where each of
+    ``db_path``, ``user`` and ``server`` came from: "option", "env" or None.
     """
 
-    def __init__(self, db_path: str | None, user: str | None) -> None:
+    def __init__(
+        self,
+        db_path: str | None,
+        user: str | None,
+        server: str | None = None,
+        *,
+        sources: dict[str, str | None] | None = None,
+    ) -> None:
         self.db_path = db_path
         self.user = user
         self.may_create = False
         self._db: sqlite_utils.Database | None = None
+        self._server = server
+        self.sources = {"db_path": None, "user": None, "server": None, **(sources or {})}
+        self._server_chosen = False
+        self._desk: Desk | None = None
+
+    @property
+    def server(self) -> str | None:
+        """The served desk's address when the command goes to a server, else None."""
+        if not self._server_chosen:
+            self._server = self._choose_server()
+            self._server_chosen = True
+        return self._server
+
+    def _choose_server(self) -> str | None:
+        server_from, db_from = self.sources["server"], self.sources["db_path"]
+        if self._server and self.db_path:
+            if server_from == db_from:  # both options, or both variables
+                both = f"${SERVER_ENV_VAR} and ${DB_ENV_VAR}" if server_from == "env" else ""
+                raise WrongPlace(f"{both or '--server and --db'} name two desks: give one")
+            return self._server if server_from == "option" else None  # the option wins
+        if self._server or self.db_path:
+            return self._server
+        from tool.client import load_login
+
+        login = load_login()
+        if login is not None:
+            self.sources["server"] = "login"
+            return login.server
+        return None
+
+    @property
+    def desk(self) -> Desk:
+        """The desk the command works on: the database file, or the server's API."""
+        if self._desk is None:
+            if self.server is None:
+                from tool.cli.desk import LocalDesk
+
+                self._desk = LocalDesk(self)
+            else:
+                self.refuse_user()
+                from tool.cli.remote import RemoteDesk
+
+                self._desk = RemoteDesk.connect(self.server)
+        return self._desk
+
+    def close(self) -> None:
+        """Close the connections to a served desk, if the command opened any."""
+        client = getattr(self._desk, "client", None)
+        if client is not None:
+            client.close()
+
+    def refuse_user(self) -> None:
+        """Over a server the token says who is acting: --user (or $DESK_USER) is refused."""
+        if self.sources["user"] == "option":
+            raise WrongPlace("--user does not apply to a served desk: your token says who you are")
+        if self.sources["user"] == "env":
+            raise WrongPlace(
+                f"${USER_ENV_VAR} does not apply to a served desk: your token says who you are "
+                f"(unset {USER_ENV_VAR})"
+            )
+
+    def refuse_server(self, command: str) -> None:
+        """The database file's own commands do not run against a server: say so."""
+        if self.server is None:
+            return
+        how = {
+            "option": "run it without --server, where the database is",
+            "env": f"run it without ${SERVER_ENV_VAR}, where the database is",
+            "login": f"you are logged in to {self.server}: give --db PATH, or `logout`",
+        }[self.sources["server"] or "option"]
+        raise WrongPlace(
+            f"`{command}` works on the database file itself, not through a served desk: {how}"
+        )
 
     @property
     def acting_name(self) -> str:
@@ -148,6 +248,7 @@ class DeskState:
 
     @property
     def db(self) -> sqlite_utils.Database:
+        """The database file, opened (and migrated) on first use."""
         if self._db is None:
             from tool.db.connection import open_database
 
@@ -166,35 +267,85 @@ class DeskState:
 @click.option(
     "--user",
     envvar=USER_ENV_VAR,
-    help=f"Who is acting (default: ${USER_ENV_VAR}, else the login name).",
+    help=f"Who is acting (default: ${USER_ENV_VAR}, else the login name). Not with --server.",
+)
+@click.option(
+    "--server",
+    envvar=SERVER_ENV_VAR,
+    metavar="URL",
+    help=f"Work on the served desk at URL, as the user of $DESK_TOKEN or of `login` "
+    f"(default: ${SERVER_ENV_VAR}, else the server you logged in to).",
 )
 @click.version_option(
     package_name="translation-desk", prog_name="translation desk", message="%(prog)s %(version)s"
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, user: str | None) -> None:
+def cli(ctx: click.Context, db_path: str | None, user: str | None, server: str | None) -> None:
     """Translation desk: import originals, align translations, translate, review, export."""
     if os.environ.get("NO_COLOR"):  # https://no-color.org: no colours, whatever the terminal
         ctx.color = False
-    ctx.obj = DeskState(db_path, user)
+    sources = {name: _source(ctx, name) for name in ("db_path", "user", "server")}
+    ctx.obj = DeskState(db_path, user, server, sources=sources)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _source(ctx: click.Context, name: str) -> str | None:
+    """Where an option's value came from: "option", "env", or None (not given)."""
+    found = ctx.get_parameter_source(name)
+    if found is click.core.ParameterSource.COMMANDLINE:
+        return "option"
+    if found is click.core.ParameterSource.ENVIRONMENT:
+        return "env"
+    return None
+
+
+def _command_name(ctx: click.Context) -> str:
+    """The command as typed after the program's name: ``user add``."""
+    return ctx.command_path.partition(" ")[2] or ctx.command_path
+
+
+def _state(ctx: click.Context) -> DeskState:
+    state = ctx.find_object(DeskState)
+    if state is None:
+        raise RuntimeError("a desk command runs inside the `cli` group")
+    return state
 
 
 def pass_db(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command the open database as its first argument."""
+    """Give a command the open database file as its first argument (never a server)."""
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(func, ctx.find_object(DeskState).db, *args, **kwargs)  # type: ignore[union-attr]
+        state = _state(ctx)
+        state.refuse_server(_command_name(ctx))
+        return ctx.invoke(func, state.db, *args, **kwargs)
 
     return update_wrapper(wrapper, func)
 
 
 def pass_state(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command the DeskState (database and acting user) as its first argument."""
+    """Give a command the DeskState (database file and acting user) as its first argument.
+
+    For the commands that work on the database file itself: with a server chosen, they
+    refuse to run (one line, exit code 2).
+    """
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(func, ctx.find_object(DeskState), *args, **kwargs)
+        state = _state(ctx)
+        state.refuse_server(_command_name(ctx))
+        return ctx.invoke(func, state, *args, **kwargs)
+
+    return update_wrapper(wrapper, func)
+
+
+def pass_desk(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the :class:`tool.cli.desk.Desk` it works on as its first argument:
+    the database file, or the served desk that ``--server`` (or the login) names."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(func, _state(ctx).desk, *args, **kwargs)
 
     return update_wrapper(wrapper, func)
 

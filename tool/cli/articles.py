@@ -7,15 +7,14 @@ from dataclasses import asdict
 from typing import Any
 
 import click
-import sqlite_utils
 
-from tool.cli.app import DeskState, json_option, pass_db, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json, print_table
+from tool.cli.desk import Desk
 from tool.cli.render import side_by_side, visible
 from tool.core.article import parse_plain_text
 from tool.core.locale import validate_lang
 from tool.core.segment import segment_sentences
 from tool.db.migrations import schema_version
-from tool.services.articles import article_pairs, article_segments, get_article, list_articles
 from tool.services.importer import import_originals
 
 
@@ -112,10 +111,10 @@ def print_import_results(results, dry_run: bool = False, label: str = "") -> Non
 
 @click.command()
 @json_option
-@pass_db
-def articles(db: sqlite_utils.Database, as_json: bool) -> None:
+@pass_desk
+def articles(desk: Desk, as_json: bool) -> None:
     """List articles with their segment and word counts."""
-    rows = list_articles(db)
+    rows = desk.articles()
     if as_json:
         print_json(rows)
     else:
@@ -126,28 +125,24 @@ def articles(db: sqlite_utils.Database, as_json: bool) -> None:
 @click.argument("article_id", metavar="ARTICLE")
 @click.option("--lang", help="Show the pairs with this language's translation side by side.")
 @json_option
-@pass_db
-def show(db: sqlite_utils.Database, article_id: str, lang: str | None, as_json: bool) -> None:
+@pass_desk
+def show(desk: Desk, article_id: str, lang: str | None, as_json: bool) -> None:
     """Print an article's segments in order, with paragraph numbers.
 
     With --lang, each segment is shown beside its translation with the unit's id, status
     and alignment confidence; target-only lines appear where they stand.
     """
-    article = get_article(db, article_id)
+    found = desk.article(article_id, lang)
+    if as_json:
+        print_json(found)
+        return
+    article = found["article"]
     if lang:
-        lang = validate_lang(lang)
-        pairs = article_pairs(db, article_id, lang)
-        if as_json:
-            print_json({"article": article, "lang": lang, "pairs": pairs})
-            return
-        click.echo(f"{article['id']} [{article['lang']} → {lang}] {article['title']}")
-        for line in side_by_side(pairs):
+        click.echo(f"{article['id']} [{article['lang']} → {found['lang']}] {article['title']}")
+        for line in side_by_side(found["pairs"]):
             click.echo(line)
         return
-    segments = article_segments(db, article_id)
-    if as_json:
-        print_json({"article": article, "segments": segments})
-        return
+    segments = found["segments"]
     click.echo(f"{article['id']} [{article['lang']}] {article['title']}")
     for seg in segments:
         click.echo(

@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, json_option, pass_state, print_json
+from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json
+from tool.cli.desk import Desk
 from tool.formats import FORMAT_NAMES
 from tool.formats.model import STATUSES
 
@@ -61,9 +62,9 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option("--excel", is_flag=True, help="csv/tsv: add a UTF-8 byte-order mark for Excel.")
 @json_option
-@pass_state
+@pass_desk
 def export_(
-    state: DeskState,
+    desk: Desk,
     article_id: str | None,
     every: bool,
     lang: str,
@@ -85,12 +86,10 @@ def export_(
     otherwise; a file that exists where -o points is replaced only with --force.
     """
     from tool.formats.base import ExportOptions
-    from tool.services.exports import export
 
     chosen = STATUSES if include_unapproved and not statuses else statuses
     options = ExportOptions(delimiter=delimiter, excel=excel) if delimiter or excel else None
-    result = export(
-        state.db,
+    result = desk.export(
         lang,
         fmt,
         article=article_id,
@@ -129,9 +128,9 @@ def export_(
     help="Submit entries with QA errors anyway, saying why (kept in the history).",
 )
 @json_option
-@pass_state
+@pass_desk
 def import_work_(
-    state: DeskState,
+    desk: Desk,
     path: str,
     lang: str | None,
     fuzzy: str,
@@ -146,11 +145,7 @@ def import_work_(
     hold, an unknown id or another language, nothing is imported. A finished entry with
     QA errors is kept as a draft and listed, unless --override gives a reason.
     """
-    from tool.services.work_files import import_work
-
-    result = import_work(
-        state.db, path, state.acting_name, lang=lang, fuzzy=fuzzy, override=override
-    )
+    result = desk.import_work(path, lang=lang, fuzzy=fuzzy, override=override)
     if as_json:
         print_json(asdict(result))
         return

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
+from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json, print_table
+from tool.cli.desk import Desk
 from tool.services.analysis import analyse as analyse_job
 from tool.services.memory import (
     export_tmx,
     import_tmx,
     memory_stats,
     rebuild_index,
-    search_memory,
     sync_memory,
 )
 from tool.services.pretranslate import pretranslate as pretranslate_article
@@ -35,9 +35,9 @@ def memory() -> None:
 @click.option("--min", "minimum", default=50, show_default=True, type=click.IntRange(1, 101),
               help="Lowest match percentage to show.")  # fmt: skip
 @json_option
-@pass_state
+@pass_desk
 def memory_search(
-    state: DeskState,
+    desk: Desk,
     text: str,
     lang: str,
     source_lang: str,
@@ -47,8 +47,8 @@ def memory_search(
     as_json: bool,
 ) -> None:
     """Exact and fuzzy matches for TEXT, best first (101 = context match, 100 = exact)."""
-    matches = search_memory(
-        state.db, text, source_lang, lang, previous=previous, limit=limit, minimum=minimum
+    matches = desk.memory_search(
+        text, lang, source_lang=source_lang, previous=previous, limit=limit, minimum=minimum
     )
     if as_json:
         print_json([m.as_dict() for m in matches])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
-from tool.services.glossary import GLOSSARY_FORMATS, add_term, import_glossary, list_terms
-from tool.services.qa import dismiss, list_checks, qa_article
+from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json, print_table
+from tool.cli.desk import Desk
+from tool.services.glossary import GLOSSARY_FORMATS, add_term, import_glossary
+from tool.services.qa import dismiss, list_checks
 
 
 def _short(text: str, width: int = 50) -> str:
@@ -93,12 +94,10 @@ def glossary_export(
 @click.option("--lang", help="Only this target language.")
 @click.option("--source-lang", help="Only this source language.")
 @json_option
-@pass_state
-def glossary_list(
-    state: DeskState, lang: str | None, source_lang: str | None, as_json: bool
-) -> None:
+@pass_desk
+def glossary_list(desk: Desk, lang: str | None, source_lang: str | None, as_json: bool) -> None:
     """List the glossary."""
-    terms = list_terms(state.db, lang, source_lang)
+    terms = desk.glossary_terms(lang, source_lang)
     if as_json:
         print_json([t.as_dict() for t in terms])
         return
@@ -132,9 +131,9 @@ def qa() -> None:
               show_default=True, help="Show findings of this severity and worse.")  # fmt: skip
 @click.option("--dismissed", is_flag=True, help="Also show dismissed findings.")
 @json_option
-@pass_state
+@pass_desk
 def qa_run(
-    state: DeskState,
+    desk: Desk,
     article: str | None,
     lang: str,
     all_articles: bool,
@@ -149,9 +148,7 @@ def qa_run(
     """
     if bool(article) == all_articles:
         raise click.UsageError("give an article id or --all (not both)")
-    findings = qa_article(
-        state.db, article, lang, include_dismissed=dismissed, minimum_severity=severity
-    )
+    findings = desk.qa_run(article, lang, severity=severity, dismissed=dismissed)
     failed = any(f.severity == "error" and not f.dismissed for f in findings)
     if as_json:
         print_json([f.as_dict() for f in findings])

@@ -6,23 +6,23 @@ from dataclasses import asdict
 
 import click
 
-from tool.cli.app import DeskState, json_option, pass_state, print_json
-from tool.services import resegment
+from tool.cli.app import json_option, pass_desk, print_json
+from tool.cli.desk import Desk
 
 
 @click.command("join-segments")
 @click.argument("first", metavar="A", type=int)
 @click.argument("second", metavar="B", type=int)
 @json_option
-@pass_state
-def join_segments(state: DeskState, first: int, second: int, as_json: bool) -> None:
+@pass_desk
+def join_segments(desk: Desk, first: int, second: int, as_json: bool) -> None:
     """Join segment B into segment A, just before it (editors).
 
     For a sentence the segmenter cut in two. In every language, A's unit gets the joined
     translation and goes back to review; B leaves with its history. Units someone else
     holds are refused. The correction is kept when the original is imported again.
     """
-    result = resegment.join_segments(state.db, first, second, state.acting_name)
+    result = desk.join_segments(first, second)
     if as_json:
         print_json(asdict(result))
         return
@@ -36,15 +36,15 @@ def join_segments(state: DeskState, first: int, second: int, as_json: bool) -> N
 @click.option("--at", "at_text", required=True, metavar="TEXT",
               help="The words that begin the second part.")  # fmt: skip
 @json_option
-@pass_state
-def split_segment(state: DeskState, segment: int, at_text: str, as_json: bool) -> None:
+@pass_desk
+def split_segment(desk: Desk, segment: int, at_text: str, as_json: bool) -> None:
     """Split segment A in two before TEXT (editors).
 
     For two sentences the segmenter left as one. In every language, A's unit keeps its
     text (back to review) and the second part gets a new unit. Units someone else holds
     are refused. The correction is kept when the original is imported again.
     """
-    result = resegment.split_segment(state.db, segment, at_text, state.acting_name)
+    result = desk.split_segment(segment, at_text)
     if as_json:
         print_json(asdict(result))
         return

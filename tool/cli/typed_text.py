@@ -13,15 +13,14 @@ from collections.abc import AsyncGenerator, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import click
-import sqlite_utils
 
 from tool.cli.render import visible
-from tool.clock import stamp
-from tool.errors import InputError, ToolError
-from tool.services.workflow import clean_text, get_unit, keep_stray_draft
+from tool.errors import ConnectionLost, InputError, ToolError
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings
+
+    from tool.cli.desk import Desk
 
 #: A line ending in a backslash goes on on the next line (as in a shell).
 CONTINUATION = "\\"
@@ -177,6 +176,8 @@ def edit_translation(unit: dict[str, Any], *, err: bool = False) -> str:
     to fix it. Raises InputError when there is nothing to save; refused text is printed
     back first, so it is never lost.
     """
+    from tool.services.workflow import clean_text
+
     text, problem = unit["text"] or "", ""
     while True:
         edited = _open_editor(unit, text, problem)
@@ -235,27 +236,28 @@ def print_back(text: str, why: str, *, err: bool = False) -> None:
         click.echo(f"  {line}", err=err)
 
 
-def lease_is_theirs(db: sqlite_utils.Database, unit_id: int, user: str) -> bool:
-    """True when the unit's lease is ``user``'s, live or expired (nobody took it since)."""
-    return bool(get_unit(db, unit_id)["lease_user"] == user)
+def lease_is_theirs(desk: Desk, unit: dict[str, Any]) -> bool:
+    """True when the unit's lease is the desk user's, live or expired (nobody took it since)."""
+    return bool(unit["lease_user"] == desk.user)
 
 
-def lease_lost(db: sqlite_utils.Database, unit_id: int, user: str) -> bool:
-    """True when ``user`` holds no live lease on the unit any more."""
-    unit = get_unit(db, unit_id)
-    return unit["lease_user"] != user or (unit["lease_expires"] or "") <= stamp()
+def lease_lost(desk: Desk, unit_id: int) -> bool:
+    """True when the desk's user holds no live lease on the unit any more."""
+    unit = desk.unit(unit_id)
+    return unit["lease_user"] != desk.user or not unit["lease_live"]
 
 
-def keep_lost_text(
-    db: sqlite_utils.Database, unit_id: int, user: str, text: str, *, err: bool = False
-) -> None:
+def keep_lost_text(desk: Desk, unit_id: int, text: str, *, err: bool = False) -> None:
     """Keep text typed after the lease was lost for whoever holds the unit; say who that is.
 
     The text goes into the unit's history (a stray draft the holder is shown) and is
     printed back either way.
     """
     try:
-        kept = keep_stray_draft(db, unit_id, user, text)
+        kept = desk.keep_stray_draft(unit_id, text)
+    except ConnectionLost:
+        print_back(text, "not saved", err=err)
+        raise
     except ToolError as error:
         click.echo(f"it could not be kept in unit {unit_id}'s history: {error}", err=err)
         print_back(text, "not saved", err=err)

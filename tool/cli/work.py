@@ -12,9 +12,9 @@ from collections import Counter
 from typing import Any
 
 import click
-import sqlite_utils
 
-from tool.cli.app import DeskState, Interrupted, pass_state
+from tool.cli.app import Interrupted, pass_desk
+from tool.cli.desk import Desk
 from tool.cli.render import STATUS_COLOURS, terminal_width, visible
 from tool.cli.typed_text import (
     EDITING_HELP,
@@ -27,19 +27,8 @@ from tool.cli.typed_text import (
     print_back,
 )
 from tool.cli.workflow import plural
-from tool.errors import ConflictError, InputError, PermissionDenied, ToolError
-from tool.services.glossary import glossary_hits
-from tool.services.leases import checkout, mine
-from tool.services.memory import best_matches
-from tool.services.qa import check_unit
-from tool.services.workflow import (
-    OPEN_STATUSES,
-    clean_text,
-    save_draft,
-    submit,
-    unit_context,
-    when,
-)
+from tool.errors import ConflictError, ConnectionLost, InputError, PermissionDenied, ToolError
+from tool.services.workflow import OPEN_STATUSES, clean_text, when
 
 HELP = f"""\
 Type the translation and press Enter to submit it for review (the quality checks run
@@ -57,15 +46,15 @@ HINT = "Enter text to submit · :s submit as is · :d draft · :e editor · :k s
 @click.command()
 @click.argument("article", required=False)
 @click.option("--lang", required=True, help="Target language, e.g. en.")
-@pass_state
-def work(state: DeskState, article: str | None, lang: str) -> None:
+@pass_desk
+def work(desk: Desk, article: str | None, lang: str) -> None:
     """Translate your checked-out units one by one, interactively.
 
     Shows each source sentence between its neighbours, the current translation and any
     reviewer's comment, and saves as you go. When you hold no units in LANG (and
     ARTICLE) it checks some out first. Type :h in the loop for the commands.
     """
-    WorkLoop(state.db, state.acting_name, lang, article).run()
+    WorkLoop(desk, lang, article).run()
 
 
 class WorkLoop:
@@ -73,22 +62,22 @@ class WorkLoop:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
-        user: str,
+        desk: Desk,
         lang: str,
         article: str | None,
         reader: LineReader | None = None,
     ) -> None:
-        self.db, self.user, self.lang, self.article = db, user, lang, article
+        self.desk, self.lang, self.article = desk, lang, article
+        self.user = desk.user
         self.reader = reader
         self.done: Counter[str] = Counter()
         self.finished: set[int] = set()  # submitted, or no longer ours to work on
         self.retry = ""  # an answer refused as it was typed, offered again to fix
 
     def run(self) -> None:
-        ids = [u["id"] for u in mine(self.db, self.user, self.lang, self.article)]
+        ids = [u["id"] for u in self.held()]
         if not ids:
-            result = checkout(self.db, self.user, self.lang, self.article)
+            result = self.desk.checkout(self.lang, self.article).result
             ids = [u["id"] for u in result.units]
             if not ids:
                 where = f" in {self.article}" if self.article else ""
@@ -105,11 +94,15 @@ class WorkLoop:
                 if step is None:
                     return self.summary()
                 index = max(0, index + step)
-            held = {u["id"] for u in mine(self.db, self.user, self.lang, self.article)}
+            held = {u["id"] for u in self.held()}
             ids = [i for i in ids if i in held and i not in self.finished]
             if ids and not self.ask(f"\n{plural(len(ids))} left: go through them again?"):
                 break
         self.summary()
+
+    def held(self) -> list[dict[str, Any]]:
+        """The units the translator holds in the session's language (and article)."""
+        return self.desk.mine(self.lang, self.article)["checked_out"]
 
     def ask(self, question: str) -> bool:
         try:
@@ -121,7 +114,7 @@ class WorkLoop:
     def visit(self, unit_id: int, index: int, total: int) -> int | None:
         """Show one unit and act on the answers; the step to the next unit, None to quit."""
         assert self.reader is not None
-        unit = unit_context(self.db, unit_id)
+        unit = self.desk.unit(unit_id)
         problem = self.unworkable(unit)
         if problem:
             self.finished.add(unit_id)
@@ -212,16 +205,20 @@ class WorkLoop:
         """
         try:
             if draft:
-                save_draft(self.db, unit["id"], text or "", self.user)
+                self.desk.save_draft(unit["id"], text or "")
             else:
                 go, reason = True, None
-                if not lease_lost(self.db, unit["id"], self.user):  # else: refused below
+                if not lease_lost(self.desk, unit["id"]):  # else: refused below
                     go, reason = self.check_first(unit, text)
                 if not go:
                     if typed and self.reader and self.reader.prefills:
                         self.retry = typed
                     return 0
-                submit(self.db, unit["id"], self.user, text, override=reason)
+                self.desk.submit(unit["id"], text, override=reason)
+        except ConnectionLost as error:  # the desk went away: the session ends, text shown
+            if text:
+                print_back(text, "perhaps not saved" if error.maybe_applied else "not saved")
+            raise
         except InputError as error:
             click.echo(click.style(f"Error: {error}", fg="red"))
             if typed and text and self.reader and self.reader.prefills:
@@ -232,8 +229,8 @@ class WorkLoop:
             return 0
         except (PermissionDenied, ConflictError) as error:  # lease lost, status changed
             click.echo(click.style(f"Error: {error}", fg="red"))
-            if text and text != unit["text"] and lease_lost(self.db, unit["id"], self.user):
-                keep_lost_text(self.db, unit["id"], self.user, text)
+            if text and text != unit["text"] and lease_lost(self.desk, unit["id"]):
+                keep_lost_text(self.desk, unit["id"], text)
             return +1
         except ToolError as error:
             click.echo(click.style(f"Error: {error}", fg="red"))
@@ -251,7 +248,7 @@ class WorkLoop:
         """Show the QA findings on the text about to be submitted; with errors, ask for a
         reason to submit anyway. Returns (go ahead, the reason)."""
         proposed = clean_text(unit["text"] if text is None else text)
-        findings = check_unit(self.db, unit["id"], proposed)
+        findings = self.desk.check_text(unit, proposed)
         for finding in findings:
             colour = "red" if finding.severity == "error" else "yellow"
             message = f"  qa {finding.severity} [{finding.check}]: {finding.message}"
@@ -292,8 +289,7 @@ class WorkLoop:
         if unit["comment"]:
             who = f"{unit['reviewer']}: " if unit["reviewer"] else ""
             click.echo(click.style(_wrap("  !  ", f"{who}{unit['comment']}", width), fg="yellow"))
-        pair = (unit["source_lang"], unit["lang"])
-        unit["matches"] = best_matches(self.db, unit["source"], *pair, previous=unit["previous"])
+        unit["matches"] = self.desk.unit_matches(unit)
         for number, match in enumerate(unit["matches"], 1):
             label = f" :{number} {match.score:>3}% "
             click.echo(click.style(_wrap(label, match.target, width), fg="cyan"))
@@ -301,13 +297,13 @@ class WorkLoop:
             who = "you" if stray["user"] == self.user else stray["user"]
             kept = f"kept by {who} after losing the lease, {when(stray['at'])} (↑ recalls it): "
             click.echo(click.style(_wrap("  ✎  ", kept + stray["text"], width), fg="blue"))
-        for hit in glossary_hits(self.db, unit["source"], *pair):
+        for hit in self.desk.unit_glossary(unit):
             avoid = f" (not: {', '.join(hit.forbidden)})" if hit.forbidden else ""
             click.echo(click.style(f"  ≡  {hit.term} → {hit.translation}{avoid}", fg="magenta"))
         click.echo(click.style(f"     lease until {when(unit['lease_expires'])}", dim=True))
 
     def summary(self) -> None:
-        left = len(mine(self.db, self.user, self.lang, self.article))
+        left = len(self.held())
         click.echo(
             f"\nsubmitted {self.done['submitted']}, drafts {self.done['drafts']}, "
             f"skipped {self.done['skipped']}; you still hold {plural(left)}"

@@ -1,7 +1,8 @@
 """Commands for the translators' and editors' workflow.
 
-checkout, renew, release, mine, translate, work (the interactive loop), review, approve,
-reject, reopen, history and status.
+checkout, renew, release, mine, translate, review, approve, reject, reopen, history and
+status (and `work`, the interactive loop, in :mod:`tool.cli.work`). Each asks the desk it
+is given (:mod:`tool.cli.desk`): the database file, or a served desk with --server.
 """
 
 from __future__ import annotations
@@ -14,22 +15,10 @@ from typing import Any
 
 import click
 
-from tool.cli.app import DeskState, json_option, pass_state, print_json, print_table
+from tool.cli.app import json_option, pass_desk, print_json, print_table
+from tool.cli.desk import Desk
 from tool.cli.render import STATUS_COLOURS, terminal_width, visible
-from tool.cli.typed_text import edit_translation, keep_lost_text, lease_is_theirs, lease_lost
-from tool.errors import ConflictError, PermissionDenied
-from tool.services.leases import checkout as checkout_units
-from tool.services.leases import mine as my_units
-from tool.services.leases import release as release_units
-from tool.services.leases import renew as renew_units
-from tool.services.leases import returned_units
-from tool.services.progress import history as unit_history
-from tool.services.progress import status as desk_status
-from tool.services.review import approve as approve_units
-from tool.services.review import approve_article, review_queue
-from tool.services.review import reject as reject_unit
-from tool.services.review import reopen as reopen_units
-from tool.services.workflow import save_draft, submit, unit_context, when
+from tool.services.units import when
 
 # tool.formats.WORK_FORMATS, named here so that status, mine, translate... do not import every
 # format (lxml, polib...) to start; tests/test_cli_registry.py checks they agree.
@@ -119,9 +108,9 @@ def unit_table(
 )
 @click.option("--force", is_flag=True, help="Let --export replace an existing file.")
 @json_option
-@pass_state
+@pass_desk
 def checkout(
-    state: DeskState,
+    desk: Desk,
     article: str | None,
     lang: str | None,
     count: int | None,
@@ -143,38 +132,17 @@ def checkout(
     ones that nobody else holds. Two translators checking out at once never get the
     same unit.
     """
-    from tool.services.memory import matches_by_unit  # heavy imports: only where needed
-    from tool.services.work_files import checkout_to_file
-
-    written = None
-    if export_format:  # the file is written before the leases are committed
-        work = checkout_to_file(
-            state.db,
-            state.acting_name,
-            lang,
-            article,
-            export_format,
-            output,
-            count=count,
-            unit_ids=parse_ids(unit_specs) or None,
-            hours=hours,
-            force=force,
-        )
-        result, written = work.checkout, work.path
-    else:
-        result = checkout_units(
-            state.db,
-            state.acting_name,
-            lang,
-            article,
-            count=count,
-            unit_ids=parse_ids(unit_specs) or None,
-            hours=hours,
-        )
-    matches = matches_by_unit(state.db, [u["id"] for u in result.units])
-    for unit in result.units:
-        best = matches.get(unit["id"], [None])[0]
-        unit["memory"] = {"score": best.score, "target": best.target} if best else None
+    taken = desk.checkout(
+        lang,
+        article,
+        count=count,
+        unit_ids=parse_ids(unit_specs) or None,
+        hours=hours,
+        export_format=export_format,
+        output=output,
+        force=force,
+    )
+    result, written = taken.result, taken.file
     if as_json:
         print_json({**asdict(result), "export": str(written) if written else None})
         return
@@ -197,13 +165,12 @@ def checkout(
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @click.option("--hours", type=float, help="New lease length from now (default as checkout).")
 @json_option
-@pass_state
+@pass_desk
 def renew(
-    state: DeskState, units: tuple[str, ...], all_units: bool, hours: float | None, as_json: bool
+    desk: Desk, units: tuple[str, ...], all_units: bool, hours: float | None, as_json: bool
 ) -> None:
     """Extend your leases from now (UNITS, or --all)."""
-    ids = _ids_or_all(units, all_units)
-    rows = renew_units(state.db, state.acting_name, ids, hours=hours)
+    rows = desk.renew(_ids_or_all(units, all_units), hours)
     if as_json:
         print_json(rows)
         return
@@ -215,10 +182,10 @@ def renew(
 @click.argument("units", nargs=-1)
 @click.option("--all", "all_units", is_flag=True, help="Every unit you hold.")
 @json_option
-@pass_state
-def release(state: DeskState, units: tuple[str, ...], all_units: bool, as_json: bool) -> None:
+@pass_desk
+def release(desk: Desk, units: tuple[str, ...], all_units: bool, as_json: bool) -> None:
     """Give units back without submitting them (UNITS, or --all). Drafts are kept."""
-    ids = release_units(state.db, state.acting_name, _ids_or_all(units, all_units))
+    ids = desk.release(_ids_or_all(units, all_units))
     if as_json:
         print_json({"released": ids})
         return
@@ -237,14 +204,14 @@ def _ids_or_all(units: tuple[str, ...], all_units: bool) -> list[int] | None:
 @lang_option
 @click.argument("article", required=False)
 @json_option
-@pass_state
-def mine(state: DeskState, lang: str | None, article: str | None, as_json: bool) -> None:
+@pass_desk
+def mine(desk: Desk, lang: str | None, article: str | None, as_json: bool) -> None:
     """List the units you hold, and rejected units waiting for you."""
-    held = my_units(state.db, state.acting_name, lang, article)
-    returned = returned_units(state.db, state.acting_name, lang)
+    work = desk.mine(lang, article)
     if as_json:
-        print_json({"checked_out": held, "returned": returned})
+        print_json(work)
         return
+    held, returned = work["checked_out"], work["returned"]
     if held:
         unit_table(held, with_text=True)
     else:
@@ -271,9 +238,9 @@ def mine(state: DeskState, lang: str | None, article: str | None, as_json: bool)
     help="With --submit: submit despite QA errors, saying why (kept in the history).",
 )
 @json_option
-@pass_state
+@pass_desk
 def translate(
-    state: DeskState,
+    desk: Desk,
     unit_id: int,
     text: str | None,
     do_submit: bool,
@@ -288,29 +255,40 @@ def translate(
     releases it. The quality checks run before a submission: their findings are printed
     first, and an error refuses it unless --override "reason" says why it is right.
     """
+    from tool.cli.typed_text import (
+        edit_translation,
+        keep_lost_text,
+        lease_is_theirs,
+        lease_lost,
+        print_back,
+    )
+    from tool.errors import ConflictError, ConnectionLost, PermissionDenied
+
     if override and not do_submit:
         raise click.UsageError("--override goes with --submit")
-    theirs = lease_is_theirs(state.db, unit_id, state.acting_name)  # before they type
-    if keep:
-        if not do_submit or text is not None:
-            raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
-    elif text == "-":
+    if keep and (not do_submit or text is not None):
+        raise click.UsageError("--keep submits the saved draft: use it with --submit, no TEXT")
+    unit = desk.unit(unit_id)
+    theirs = lease_is_theirs(desk, unit)  # before they type
+    if text == "-":
         text = sys.stdin.read()
-    elif text is None:
-        text = edit_translation(unit_context(state.db, unit_id), err=True)
+    elif text is None and not keep:
+        text = edit_translation(unit, err=True)
     try:
         if do_submit:
-            result = submit(
-                state.db, unit_id, state.acting_name, None if keep else text, override=override
-            )
+            result = desk.submit(unit_id, None if keep else text, override=override)
         else:
             assert text is not None
-            result = save_draft(state.db, unit_id, text, state.acting_name)
+            result = desk.save_draft(unit_id, text)
+    except ConnectionLost as error:  # the desk went away: what was typed is printed back
+        if text:
+            print_back(text, "perhaps not saved" if error.maybe_applied else "not saved", err=True)
+        raise
     except (PermissionDenied, ConflictError) as error:  # the lease may be gone: keep the text
-        if not (text and theirs and lease_lost(state.db, unit_id, state.acting_name)):
+        if not (text and theirs and lease_lost(desk, unit_id)):
             raise
         click.echo(f"Error: {error}", err=True)
-        keep_lost_text(state.db, unit_id, state.acting_name, text, err=True)
+        keep_lost_text(desk, unit_id, text, err=True)
         raise click.exceptions.Exit(1) from None
     if as_json:
         print_json(asdict(result))
@@ -349,16 +327,10 @@ def two_columns(left: str, right: str, width: int) -> list[str]:
 @click.option("--lang", required=True, help="Target language, e.g. en.")
 @click.option("--needs-review", is_flag=True, help="Also list needs_review units.")
 @json_option
-@pass_state
-def review(
-    state: DeskState, article: str | None, lang: str, needs_review: bool, as_json: bool
-) -> None:
+@pass_desk
+def review(desk: Desk, article: str | None, lang: str, needs_review: bool, as_json: bool) -> None:
     """List submitted translations waiting for review, source beside target (editors)."""
-    from tool.services.qa import check_unit  # heavy import: only where needed
-
-    rows = review_queue(state.db, state.acting_name, lang, article, needs_review=needs_review)
-    for row in rows:
-        row["qa"] = [f.as_dict() for f in check_unit(state.db, row["id"])]
+    rows = desk.review_queue(lang, article, needs_review=needs_review)
     if as_json:
         print_json(rows)
         return
@@ -403,9 +375,9 @@ def review(
     help="Approve despite QA errors, saying why (kept in the history).",
 )
 @json_option
-@pass_state
+@pass_desk
 def approve(
-    state: DeskState,
+    desk: Desk,
     units: tuple[str, ...],
     article: str | None,
     lang: str | None,
@@ -427,14 +399,11 @@ def approve(
             )
         if not lang:
             raise click.UsageError("--article needs --lang")
-        result = approve_article(state.db, article, lang, state.acting_name)
+        result = desk.approve_article(article, lang)
     else:
         if not units:
             raise click.UsageError("say which units to approve (UNITS or --article)")
-        result = approve_units(
-            state.db, parse_ids(units), state.acting_name, text=text, comment=comment,
-            override=override,
-        )  # fmt: skip
+        result = desk.approve(parse_ids(units), text=text, comment=comment, override=override)
     if as_json:
         print_json(asdict(result))
         return
@@ -448,10 +417,10 @@ def approve(
 @click.argument("unit_id", metavar="UNIT", type=int)
 @click.option("--comment", "-m", required=True, help="What to fix (required).")
 @json_option
-@pass_state
-def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
+@pass_desk
+def reject(desk: Desk, unit_id: int, comment: str, as_json: bool) -> None:
     """Reject a translation with a comment (editors); it goes back to its translator."""
-    unit = reject_unit(state.db, unit_id, state.acting_name, comment)
+    unit = desk.reject(unit_id, comment)
     if as_json:
         print_json(unit)
         return
@@ -463,14 +432,14 @@ def reject(state: DeskState, unit_id: int, comment: str, as_json: bool) -> None:
 @click.argument("units", nargs=-1, required=True)
 @click.option("--comment", "-m", required=True, help="Why it goes back to review (required).")
 @json_option
-@pass_state
-def reopen(state: DeskState, units: tuple[str, ...], comment: str, as_json: bool) -> None:
+@pass_desk
+def reopen(desk: Desk, units: tuple[str, ...], comment: str, as_json: bool) -> None:
     """Send approved units back to review (editors), with a comment.
 
     They become needs_review and leave the translation memory until approved again;
     their text, translator and history are kept.
     """
-    result = reopen_units(state.db, parse_ids(units), state.acting_name, comment)
+    result = desk.reopen(parse_ids(units), comment)
     if as_json:
         print_json(result)
         return
@@ -483,10 +452,10 @@ def reopen(state: DeskState, units: tuple[str, ...], comment: str, as_json: bool
 @click.command()
 @click.argument("unit_id", metavar="UNIT", type=int)
 @json_option
-@pass_state
-def history(state: DeskState, unit_id: int, as_json: bool) -> None:
+@pass_desk
+def history(desk: Desk, unit_id: int, as_json: bool) -> None:
     """Show every change to a unit: when, who, what, status and text before and after."""
-    events = unit_history(state.db, unit_id, state.acting_name)
+    events = desk.history(unit_id)
     if as_json:
         print_json(events)
         return
@@ -508,12 +477,12 @@ def history(state: DeskState, unit_id: int, as_json: bool) -> None:
 @lang_option
 @click.option("--by", "by", metavar="USER", help="Only units this translator translated.")
 @json_option
-@pass_state
+@pass_desk
 def status(
-    state: DeskState, article: str | None, lang: str | None, by: str | None, as_json: bool
+    desk: Desk, article: str | None, lang: str | None, by: str | None, as_json: bool
 ) -> None:
     """Progress per article and language: units and words per status, % approved, leases."""
-    report = desk_status(state.db, state.acting_name, article, lang, by=by)
+    report = desk.status(article, lang, by=by)
     if as_json:
         print_json(asdict(report))
         return

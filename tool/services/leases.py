@@ -356,3 +356,14 @@ def returned_units(
         where += f" AND u.lang IN ({', '.join('?' * len(langs))})"
         params += langs
     return _listing(db, where, params)
+
+
+def my_work(
+    db: sqlite_utils.Database, user: str, lang: str | None = None, article: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """What waits for a translator: the units they hold (``checked_out``, see :func:`mine`)
+    and their rejected units back for them (``returned``, see :func:`returned_units`)."""
+    return {
+        "checked_out": mine(db, user, lang, article),
+        "returned": returned_units(db, user, lang),
+    }

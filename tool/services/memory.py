@@ -287,6 +287,15 @@ def matches_by_unit(
     return found
 
 
+def attach_best_matches(db: sqlite_utils.Database, units: list[dict[str, Any]]) -> None:
+    """Give each unit (a row with an ``id``, as a check-out lists them) its best memory
+    match as ``memory``: ``{"score": ..., "target": ...}``, or None."""
+    found = matches_by_unit(db, [unit["id"] for unit in units])
+    for unit in units:
+        best = found.get(unit["id"], [None])[0]
+        unit["memory"] = {"score": best.score, "target": best.target} if best else None
+
+
 def _joined_sources(db: sqlite_utils.Database, head_id: int) -> list[str]:
     """The source texts of the segments joined into a head unit's bead, in order."""
     return [

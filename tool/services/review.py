@@ -47,12 +47,14 @@ def review_queue(
     article: str | None = None,
     *,
     needs_review: bool = False,
+    with_qa: bool = False,
 ) -> list[dict[str, Any]]:
     """Submitted (``translated``) units waiting for an editor, in article order.
 
     With ``needs_review``, units flagged by the aligner or by a source change are listed
     too; ``alignment_note`` says why the aligner flagged a unit (a weak pairing, target-only
-    text beside it), or is empty.
+    text beside it), or is empty. With ``with_qa``, each row's ``qa`` lists the quality
+    checks' findings on it (as dicts), as the review command and page show them.
     """
     lang = validate_lang(lang)
     require_user(db, user, roles=REVIEWING_ROLES, lang=lang)
@@ -81,6 +83,10 @@ def review_queue(
     notes = alignment_notes(db, (r["id"] for r in rows if r["status"] == "needs_review"))
     for row in rows:
         row["alignment_note"] = notes.get(row["id"], "")
+        if with_qa:
+            from tool.services import qa  # the checks: only when they are asked for
+
+            row["qa"] = [f.as_dict() for f in qa.check_unit(db, row["id"])]
     return rows
 
 

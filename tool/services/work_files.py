@@ -195,12 +195,13 @@ class _Checked:
 
 def import_work(
     db: sqlite_utils.Database,
-    path: str | Path,
+    path: str | Path | bytes,
     user: str,
     *,
     lang: str | None = None,
     fuzzy: str = "draft",
     override: str | None = None,
+    label: str | None = None,
 ) -> WorkImportResult:
     """Bring a translator's PO/XLIFF file onto the units they hold, all or nothing.
 
@@ -214,12 +215,13 @@ def import_work(
     units' history. ``lang`` names the file's language when the file does not. Any
     problem: nothing is written and the error lists the problems. A finished entry whose
     text has QA errors is kept as a draft and reported, unless ``override`` gives a reason
-    to submit it anyway (kept in the history).
+    to submit it anyway (kept in the history). ``path`` may be the file's bytes (an
+    upload), with ``label`` the name messages and the history give it.
     """
     if fuzzy not in FUZZY_CHOICES:
         raise InputError(f"--fuzzy must be one of {', '.join(FUZZY_CHOICES)}, not {fuzzy!r}")
-    name = str(path)
-    work = read_work_file(path)
+    name = label or (str(path) if not isinstance(path, bytes) else "<upload>")
+    work = read_work_file(path, name)
     file_lang = _file_lang(work, name, lang)
     result = WorkImportResult(name, work.format, file_lang)
     checked, problems = _check_file(work)

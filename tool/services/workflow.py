@@ -219,7 +219,8 @@ def unit_context(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
     """A unit with what a translator needs around it.
 
     Adds the article's title and language, the segment's position among the live segments
-    (``position`` 1-based, ``total``), and the previous and next source sentences.
+    (``position`` 1-based, ``total``), the previous and next source sentences, whether its
+    lease (``lease_user``) is live now (``lease_live``), and texts others kept for it.
     """
     unit = get_unit(db, unit_id)
     article_id, seq = unit["article_id"], unit["seq"]
@@ -246,5 +247,6 @@ def unit_context(db: sqlite_utils.Database, unit_id: int) -> dict[str, Any]:
         "next": after[0] if after else "",
         "position": position or 0,
         "total": total,
+        "lease_live": bool(unit["lease_user"]) and (unit["lease_expires"] or "") > stamp(),
         "stray_drafts": stray_drafts(db, unit_id),
     }

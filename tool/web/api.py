@@ -11,8 +11,10 @@ library) to the desk's reader pool or, when it changes something, to its writer 
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -26,7 +28,9 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import Response
 
 from tool.core.locale import validate_lang
+from tool.core.normalize import refuse_controls
 from tool.errors import InputError
+from tool.formats.base import ExportOptions
 from tool.services import (
     articles,
     auth,
@@ -50,6 +54,7 @@ B = TypeVar("B", bound=BaseModel)
 Lang = Annotated[str, Query(description="Target language, e.g. en.")]
 OptionalLang = Annotated[str | None, Query(description="Target language, e.g. en.")]
 FORMAT_HELP = "html, tmx, xliff, xliff2, po, csv, tsv, docx or article"
+MAX_LABEL = 300  # characters of an uploaded file's name kept to name it
 
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -61,6 +66,7 @@ CONTENT_TYPES = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "article": "text/markdown; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -298,6 +304,62 @@ async def export_article(
     return await call.read(job)
 
 
+@router.get(
+    "/export",
+    summary="Export an article (or all) as `export` writes it: a zip of its files",
+    tags=["articles"],
+)
+async def export_files(
+    call: Call,
+    lang: Lang,
+    fmt_name: Annotated[str, Query(alias="format", description=FORMAT_HELP)] = "html",
+    article: Annotated[str | None, Query(description="The article (or all=true).")] = None,
+    every: Annotated[bool, Query(alias="all", description="Every article.")] = False,
+    combined: Annotated[
+        bool, Query(description="With all=true: every article in one file (tmx, po, csv...).")
+    ] = False,
+    statuses: Annotated[
+        list[str] | None, Query(alias="status", description="Only pairs with these statuses.")
+    ] = None,
+    require_complete: Annotated[
+        bool, Query(description="format=article: refuse an article with gaps.")
+    ] = False,
+    delimiter: Annotated[str | None, Query(description="csv/tsv: the field separator.")] = None,
+    excel: Annotated[bool, Query(description="csv/tsv: a byte-order mark for Excel.")] = False,
+) -> Response:
+    """The files `export` writes (under ``files/`` in the zip, named as it names them: the
+    articles', index.html, all.tmx...) and ``export.json``: what `export --json` reports,
+    with ``files`` naming the zip's files. The CLI's `export --server` writes them where
+    `export` would."""
+
+    def job(db: sqlite_utils.Database, user: User) -> Response:
+        options = ExportOptions(delimiter=delimiter, excel=excel) if delimiter or excel else None
+        with tempfile.TemporaryDirectory(prefix="desk-export-") as folder:
+            root = Path(folder) / "files"
+            root.mkdir()
+            result = exports.export(
+                db,
+                lang,
+                fmt_name,
+                article=article,
+                every=every,
+                output=root / "combined.out" if every and combined else root,
+                statuses=statuses,
+                require_complete=require_complete,
+                options=options,
+            )
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                names = [Path(path).relative_to(root).as_posix() for path in result.files]
+                for path, name in zip(result.files, names):
+                    archive.write(path, f"files/{name}")
+                report = {**plain(result), "files": names}
+                archive.writestr("export.json", json.dumps(report, ensure_ascii=False))
+        return download(buffer.getvalue(), "zip", f"export-{result.lang}.zip")
+
+    return await call.read(job)
+
+
 def download(data: bytes, fmt: str, name: str) -> Response:
     """An export as an attachment, never rendered in the desk's own origin."""
     return Response(
@@ -359,10 +421,7 @@ async def checkout(call: Call) -> Any:
     result = await call.write(take)
 
     def look_up(db: sqlite_utils.Database) -> Any:  # a read: the writer goes on meanwhile
-        matches = memory.matches_by_unit(db, [u["id"] for u in result.units])
-        for unit in result.units:
-            best = matches.get(unit["id"], [None])[0]
-            unit["memory"] = {"score": best.score, "target": best.target} if best else None
+        memory.attach_best_matches(db, result.units)
         return plain(result)
 
     return await call.desk.read(lambda: look_up(call.desk.db()))
@@ -408,23 +467,35 @@ UPLOAD_DOC = {
     openapi_extra=UPLOAD_DOC,
     tags=["translators"],
 )
-async def import_work(request: Request, call: Call, lang: OptionalLang = None) -> Any:
-    """The file (multipart field ``file``) is submitted onto the units you hold, all or nothing."""
+async def import_work(
+    request: Request,
+    call: Call,
+    lang: OptionalLang = None,
+    fuzzy: Annotated[
+        str, Query(description="Entries marked not finished: draft, submit or skip.")
+    ] = "draft",
+    override: Annotated[
+        str | None, Query(description="Why entries with QA errors may be submitted.")
+    ] = None,
+) -> Any:
+    """The file (multipart field ``file``) is submitted onto the units you hold, all or nothing
+    (as `import-work FILE --json`). Its file name, as sent, names it in messages and in the
+    units' history (the CLI sends the path it was given)."""
     form = await request.form()
     upload = form.get("file")
     name = data = None
     if isinstance(upload, StarletteUpload):
-        name = Path(upload.filename or "work-file").name or "work-file"
+        name = (upload.filename or "").strip()[:MAX_LABEL] or "work-file"
         data = await upload.read()
 
     def job(db: sqlite_utils.Database, user: User) -> Any:
         if name is None or data is None:
             raise InputError("send the PO or XLIFF file as the multipart form field 'file'")
-        with tempfile.TemporaryDirectory(prefix="desk-upload-") as folder:
-            path = Path(folder) / name
-            path.write_bytes(data)
-            result = work_files.import_work(db, path, user.name, lang=lang)
-        return {**plain(result), "file": name}
+        refuse_controls(name, "the file's name")
+        result = work_files.import_work(
+            db, data, user.name, lang=lang, fuzzy=fuzzy, override=override or None, label=name
+        )
+        return plain(result)
 
     return await call.write(job)
 
@@ -458,12 +529,7 @@ async def release(call: Call) -> Any:
 
 @router.get("/mine", summary="Your units (as `mine --json`)", tags=["translators"])
 async def mine(call: Call, lang: OptionalLang = None, article: str | None = None) -> Any:
-    return await call.read(
-        lambda db, user: {
-            "checked_out": leases.mine(db, user.name, lang, article),
-            "returned": leases.returned_units(db, user.name, lang),
-        }
-    )
+    return await call.read(lambda db, user: leases.my_work(db, user.name, lang, article))
 
 
 @router.get("/units/{unit_id}", summary="A unit with its context", tags=["translators"])
@@ -529,13 +595,12 @@ async def unit_qa(call: Call, unit_id: int) -> Any:
     tags=["translators"],
 )
 async def unit_qa_preview(call: Call, unit_id: int) -> Any:
-    """What the checks would find if ``text`` were the unit's translation (nothing stored)."""
+    """What the checks would find if ``text`` were the unit's translation (nothing stored):
+    the findings a submission of ``text`` would meet."""
 
     def job(db: sqlite_utils.Database, user: User) -> Any:
         text = call.parse(TextRequest).text
-        unit = workflow.unit_context(db, unit_id)
-        found = qa.check_text(db, unit["source"], text, unit["source_lang"], unit["lang"])
-        return [f.as_dict() for f in found]
+        return [f.as_dict() for f in qa.check_unit(db, unit_id, text)]
 
     return await call.read(job)
 
@@ -588,13 +653,11 @@ async def history(call: Call, unit_id: int) -> Any:
 async def review_queue(
     call: Call, lang: Lang, article: str | None = None, needs_review: bool = False
 ) -> Any:
-    def job(db: sqlite_utils.Database, user: User) -> Any:
-        rows = review.review_queue(db, user.name, lang, article, needs_review=needs_review)
-        for row in rows:
-            row["qa"] = [f.as_dict() for f in qa.check_unit(db, row["id"])]
-        return rows
-
-    return await call.read(job)
+    return await call.read(
+        lambda db, user: review.review_queue(
+            db, user.name, lang, article, needs_review=needs_review, with_qa=True
+        )
+    )
 
 
 def _approve(call: Caller, ids: list[int] | None) -> Callable[[sqlite_utils.Database, User], Any]:
@@ -675,6 +738,46 @@ async def reopen_many(call: Call) -> Any:
     def job(db: sqlite_utils.Database, user: User) -> Any:
         body = call.parse(ReopenRequest)
         return review.reopen(db, body.units, user.name, body.comment)
+
+    return await call.write(job)
+
+
+class JoinRequest(BaseModel):
+    next: int
+
+
+class SplitRequest(BaseModel):
+    at: str
+
+
+@router.post(
+    "/segments/{segment_id}/join",
+    summary="Join the next segment into this one (as `join-segments --json`)",
+    openapi_extra=documented(JoinRequest),
+    tags=["editors"],
+)
+async def join_segments(call: Call, segment_id: int) -> Any:
+    from tool.services import resegment
+
+    def job(db: sqlite_utils.Database, user: User) -> Any:
+        body = call.parse(JoinRequest)
+        return plain(resegment.join_segments(db, segment_id, body.next, user.name))
+
+    return await call.write(job)
+
+
+@router.post(
+    "/segments/{segment_id}/split",
+    summary="Split a segment before some text (as `split-segment --json`)",
+    openapi_extra=documented(SplitRequest),
+    tags=["editors"],
+)
+async def split_segment(call: Call, segment_id: int) -> Any:
+    from tool.services import resegment
+
+    def job(db: sqlite_utils.Database, user: User) -> Any:
+        body = call.parse(SplitRequest)
+        return plain(resegment.split_segment(db, segment_id, body.at, user.name))
 
     return await call.write(job)
 
