@@ -8,12 +8,9 @@ import click
 
 from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json
 from tool.cli.desk import Desk
+from tool.cli.render import plural
 from tool.formats import FORMAT_NAMES
 from tool.formats.model import STATUSES
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @click.command("export")
@@ -155,11 +152,11 @@ def import_work_(
         f"{result.untranslated} untranslated"
     )
     if result.drafts:
-        line += f", {_plural(len(result.drafts), 'draft')} kept (marked not finished)"
+        line += f", {plural(len(result.drafts), 'draft')} kept (marked not finished)"
     if result.skipped:
         line += f", {result.skipped} not finished skipped"
     if result.comments:
-        line += f", {_plural(result.comments, 'note')} added as comments"
+        line += f", {plural(result.comments, 'note')} added as comments"
     click.echo(line)
     for held in result.qa_held:
         click.echo(
@@ -188,13 +185,13 @@ def import_review_(state: DeskState, path: str, as_json: bool) -> None:
     else:
         edited = f" ({len(result.edited)} with your edit)" if result.edited else ""
         click.echo(
-            f"approved {_plural(len(result.approved), 'unit')}{edited}, "
+            f"approved {plural(len(result.approved), 'unit')}{edited}, "
             f"rejected {len(result.rejected)}, {result.unchanged} left as they were"
         )
         for refused in result.refused:
             click.echo(f"refused {refused.where}: {refused.reason}")
     if result.refused:
         raise click.ClickException(
-            f"{_plural(len(result.refused), 'row')} not applied: their units changed "
+            f"{plural(len(result.refused), 'row')} not applied: their units changed "
             "since the export"
         )

@@ -6,6 +6,7 @@ import click
 
 from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json, print_table
 from tool.cli.desk import Desk
+from tool.cli.render import short
 from tool.services.analysis import analyse as analyse_job
 from tool.services.memory import (
     export_tmx,
@@ -15,10 +16,6 @@ from tool.services.memory import (
     sync_memory,
 )
 from tool.services.pretranslate import pretranslate as pretranslate_article
-
-
-def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @click.group()
@@ -54,7 +51,7 @@ def memory_search(
         print_json([m.as_dict() for m in matches])
         return
     rows = [
-        {"%": m.score, "source": _short(m.source, 50), "target": _short(m.target, 50),
+        {"%": m.score, "source": short(m.source, 50), "target": short(m.target, 50),
          "origin": m.origin, "changed": m.changed_at[:10]}
         for m in matches
     ]  # fmt: skip

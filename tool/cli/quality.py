@@ -6,12 +6,9 @@ import click
 
 from tool.cli.app import DeskState, json_option, pass_desk, pass_state, print_json, print_table
 from tool.cli.desk import Desk
+from tool.cli.render import short
 from tool.services.glossary import GLOSSARY_FORMATS, add_term, import_glossary
 from tool.services.qa import dismiss, list_checks
-
-
-def _short(text: str, width: int = 50) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @click.group()
@@ -103,7 +100,7 @@ def glossary_list(desk: Desk, lang: str | None, source_lang: str | None, as_json
         return
     rows = [
         {"pair": f"{t.source_lang}-{t.target_lang}", "term": t.term, "translation": t.translation,
-         "forbidden": "; ".join(t.forbidden), "note": _short(t.note, 40)}
+         "forbidden": "; ".join(t.forbidden), "note": short(t.note, 40)}
         for t in terms
     ]  # fmt: skip
     print_table(rows, ["pair", "term", "translation", "forbidden", "note"], empty="No terms.")
@@ -158,7 +155,7 @@ def qa_run(
     rows = [
         {"unit": f.unit_id, "seq": f.seq, "severity": f.severity, "check": f.check,
          "message": f.message + (" (dismissed)" if f.dismissed else ""),
-         "target": _short(f.target, 40)}
+         "target": short(f.target, 40)}
         for f in findings
     ]  # fmt: skip
     print_table(

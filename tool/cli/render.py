@@ -1,4 +1,5 @@
-"""Terminal rendering of bilingual pairs: two wrapped columns with a status gutter."""
+"""Terminal rendering: bilingual pairs side by side, control characters made visible, and the
+small text helpers every command shares (plural, short, two columns)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,32 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def visible(text: str) -> str:
     """``text`` with control characters written out (``\\x1b``), safe to print."""
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def plural(count: int, noun: str = "unit") -> str:
+    """``1 unit``, ``3 units``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def short(text: str | None, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, for table cells."""
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def two_columns(left: str, right: str, width: int) -> list[str]:
+    """Two texts wrapped side by side in ``width`` characters, a bar between them."""
+    column = max(20, (width - 3) // 2)
+    lines_l = textwrap.wrap(visible(left), column) or [""]
+    lines_r = textwrap.wrap(visible(right), column) or [""]
+    return [
+        (
+            (lines_l[i] if i < len(lines_l) else "").ljust(column)
+            + " │ "
+            + (lines_r[i] if i < len(lines_r) else "")
+        ).rstrip()
+        for i in range(max(len(lines_l), len(lines_r)))
+    ]
 
 
 def terminal_width() -> int:

@@ -15,7 +15,7 @@ import click
 
 from tool.cli.app import Interrupted, pass_desk
 from tool.cli.desk import Desk
-from tool.cli.render import STATUS_COLOURS, terminal_width, visible
+from tool.cli.render import STATUS_COLOURS, plural, terminal_width, visible
 from tool.cli.typed_text import (
     EDITING_HELP,
     LineReader,
@@ -26,7 +26,6 @@ from tool.cli.typed_text import (
     open_reader,
     print_back,
 )
-from tool.cli.workflow import plural
 from tool.errors import ConflictError, ConnectionLost, InputError, PermissionDenied, ToolError
 from tool.services.workflow import OPEN_STATUSES, clean_text, when
 

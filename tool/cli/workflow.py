@@ -8,7 +8,6 @@ is given (:mod:`tool.cli.desk`): the database file, or a served desk with --serv
 from __future__ import annotations
 
 import sys
-import textwrap
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
@@ -17,7 +16,7 @@ import click
 
 from tool.cli.app import json_option, pass_desk, print_json, print_table
 from tool.cli.desk import Desk
-from tool.cli.render import STATUS_COLOURS, terminal_width, visible
+from tool.cli.render import STATUS_COLOURS, plural, short, terminal_width, two_columns, visible
 from tool.services.units import when
 
 # tool.formats.WORK_FORMATS, named here so that status, mine, translate... do not import every
@@ -47,15 +46,6 @@ def parse_ids(specs: Iterable[str]) -> list[int]:
             except ValueError:
                 raise click.BadParameter(f"{part!r} is not a unit id") from None
     return ids
-
-
-def plural(count: int, noun: str = "unit") -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def short(text: str | None, width: int = 60) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def unit_table(
@@ -306,20 +296,6 @@ def translate(
 
 
 # --- editors ---------------------------------------------------------------------------
-
-
-def two_columns(left: str, right: str, width: int) -> list[str]:
-    column = max(20, (width - 3) // 2)
-    lines_l = textwrap.wrap(visible(left), column) or [""]
-    lines_r = textwrap.wrap(visible(right), column) or [""]
-    return [
-        (
-            (lines_l[i] if i < len(lines_l) else "").ljust(column)
-            + " │ "
-            + (lines_r[i] if i < len(lines_r) else "")
-        ).rstrip()
-        for i in range(max(len(lines_l), len(lines_r)))
-    ]
 
 
 @click.command()
