@@ -179,3 +179,15 @@ def test_all_articles_skips_those_with_nothing_approved(run, sample, tmp_path):
         "partial storm: no approved title, 0 of 1 paragraphs approved (--require-complete "
         "refuses this)\n"
     )
+
+
+def test_tmx_export_takes_locales_for_tools_tied_to_them(run, sample, tmp_path):
+    out = tmp_path / "budget.tmx"
+    result = run("export", "budget", "--lang", "en", "--format", "tmx", "-o", out,
+                 "--locale", "ro=ro-RO,en=en-GB")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = out.read_text(encoding="utf-8")
+    assert 'srclang="ro-RO"' in data and 'xml:lang="en-GB"' in data
+    assert 'xml:lang="en"' not in data
+    refused = run("export", "budget", "--lang", "en", "--format", "po", "--locale", "en=en-GB")
+    assert refused.stderr == "Error: --locale applies to tmx, not po\n"

@@ -58,6 +58,12 @@ from tool.formats.model import STATUSES
     help="csv/tsv: the field separator: , ; | or tab (Romanian Excel uses ;).",
 )
 @click.option("--excel", is_flag=True, help="csv/tsv: add a UTF-8 byte-order mark for Excel.")
+@click.option(
+    "--locale",
+    "locales",
+    metavar="MAP",
+    help="tmx: language tags for tools tied to locales (Trados), e.g. ro=ro-RO,en=en-GB.",
+)
 @json_option
 @pass_desk
 def export_(
@@ -73,6 +79,7 @@ def export_(
     force: bool,
     delimiter: str | None,
     excel: bool,
+    locales: str | None,
     as_json: bool,
 ) -> None:
     """Export an article (or --all) for reading, for other tools, or as finished text.
@@ -85,7 +92,8 @@ def export_(
     from tool.formats.base import ExportOptions
 
     chosen = STATUSES if include_unapproved and not statuses else statuses
-    options = ExportOptions(delimiter=delimiter, excel=excel) if delimiter or excel else None
+    wanted = ExportOptions(delimiter=delimiter, excel=excel, locales=locales)
+    options = None if wanted == ExportOptions() else wanted
     result = desk.export(
         lang,
         fmt,

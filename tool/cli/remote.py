@@ -378,6 +378,7 @@ class RemoteDesk:
             require_complete=require_complete or None,
             delimiter=options.delimiter if options else None,
             excel=(options.excel or None) if options else None,
+            locale=options.locales if options else None,
         )
         report, files = self._unpack(archive)
         result = self._record(ExportResult, report)

@@ -37,15 +37,17 @@ class Capabilities:
     skips_empty: bool = False  # an article with no translated pair writes no file
     needs_qa: bool = False  # entries carry QA findings and unit versions (review files)
     delimited: bool = False  # rows of cells: takes a delimiter and Excel's byte-order mark
+    locale_tags: bool = False  # writes language tags that --locale can map (ro -> ro-RO)
     binary: bool = False  # not text
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExportOptions:
-    """Options of delimited formats (see :meth:`Delimited.configured`)."""
+    """Options some formats take (see ``configured``): delimited ones, and TMX's locales."""
 
     delimiter: str | None = None  # the field separator (default: the format's own)
     excel: bool = False  # a UTF-8 byte-order mark, so Excel reads the file as UTF-8
+    locales: str | None = None  # "ro=ro-RO,en=en-GB": language tags for tools tied to locales
 
 
 @runtime_checkable
@@ -93,7 +95,15 @@ class Indexed(Format, Protocol):
         ...
 
 
-class Delimited(Format, Protocol):
+class Configurable(Format, Protocol):
+    """A format that takes options (delimited rows for a spreadsheet, TMX's locales)."""
+
+    def configured(self, options: ExportOptions) -> Format:
+        """A copy of the format writing with ``options``."""
+        ...
+
+
+class Delimited(Configurable, Protocol):
     """A format of delimited rows, which can be configured for a spreadsheet."""
 
     def configured(self, options: ExportOptions) -> Delimited:

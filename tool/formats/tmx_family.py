@@ -6,9 +6,12 @@ this class adds what :class:`tool.formats.base.Format` asks of every format.
 
 from __future__ import annotations
 
-from tool.formats.base import Capabilities
+from collections.abc import Iterable, Mapping
+from typing import IO
+
+from tool.formats.base import Capabilities, ExportOptions
 from tool.formats.model import Document
-from tool.formats.tmx import TmxFormat
+from tool.formats.tmx import TmxFormat, parse_locales
 
 
 class TmxExport(TmxFormat):
@@ -16,7 +19,28 @@ class TmxExport(TmxFormat):
 
     suffix = ""
     description = "TMX 1.4b translation memory (approved pairs by default)"
-    capabilities = Capabilities(many_articles=True, streams=True, skips_empty=True)
+    capabilities = Capabilities(many_articles=True, streams=True, skips_empty=True,
+                                locale_tags=True)  # fmt: skip
+
+    def __init__(self, locales: Mapping[str, str] | None = None) -> None:
+        self.locales = dict(locales or {})
+
+    def configured(self, options: ExportOptions) -> TmxExport:
+        """A copy writing the language tags ``options.locales`` maps (``ro=ro-RO``)."""
+        return TmxExport(parse_locales(options.locales) if options.locales else self.locales)
+
+    def export(self, doc: Document, *, locales: Mapping[str, str] | None = None) -> bytes:
+        return super().export(doc, locales=locales or self.locales)
+
+    def write_many(
+        self,
+        docs: Iterable[Document],
+        out: IO[bytes],
+        srclang: str,
+        *,
+        locales: Mapping[str, str] | None = None,
+    ) -> int:
+        return super().write_many(docs, out, srclang, locales=locales or self.locales)
 
     def export_many(self, docs: list[Document], source_lang: str, target_lang: str) -> bytes:
         """Many articles in one TMX file."""

@@ -25,7 +25,7 @@ from tool.fileio import check_target, open_for_writing, write_file
 from tool.formats import FORMATS, file_name, get_format
 from tool.formats.base import (
     Capabilities,
-    Delimited,
+    Configurable,
     ExportOptions,
     Format,
     Indexed,
@@ -71,13 +71,16 @@ def check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
 
 
 def configured_format(fmt: str, options: ExportOptions | None = None) -> Format:
-    """The format called ``fmt``, configured with ``options`` (delimited formats only)."""
+    """The format called ``fmt``, configured with ``options`` (delimited formats, and TMX's
+    language tags)."""
     format_ = get_format(fmt)
     if options is None or options == ExportOptions():
         return format_
-    if not format_.capabilities.delimited:
+    if (options.delimiter or options.excel) and not format_.capabilities.delimited:
         raise InputError(f"--delimiter and --excel apply to csv and tsv, not {format_.name}")
-    return cast(Delimited, format_).configured(options)
+    if options.locales and not format_.capabilities.locale_tags:
+        raise InputError(f"--locale applies to tmx, not {format_.name}")
+    return cast(Configurable, format_).configured(options)
 
 
 def load_document(

@@ -326,6 +326,9 @@ async def export_files(
     ] = False,
     delimiter: Annotated[str | None, Query(description="csv/tsv: the field separator.")] = None,
     excel: Annotated[bool, Query(description="csv/tsv: a byte-order mark for Excel.")] = False,
+    locale: Annotated[
+        str | None, Query(description="tmx: language tags, e.g. ro=ro-RO,en=en-GB.")
+    ] = None,
 ) -> Response:
     """The files `export` writes (under ``files/`` in the zip, named as it names them: the
     articles', index.html, all.tmx...) and ``export.json``: what `export --json` reports,
@@ -333,7 +336,8 @@ async def export_files(
     `export` would."""
 
     def job(db: sqlite_utils.Database, user: User) -> Response:
-        options = ExportOptions(delimiter=delimiter, excel=excel) if delimiter or excel else None
+        wanted = ExportOptions(delimiter=delimiter, excel=excel, locales=locale)
+        options = None if wanted == ExportOptions() else wanted
         with tempfile.TemporaryDirectory(prefix="desk-export-") as folder:
             root = Path(folder) / "files"
             root.mkdir()
