@@ -20,7 +20,6 @@ METHODS = {  # capability -> the method it promises
     "index_page": "export_index",
     "reads_work": "read",
     "reads_review": "read_review",
-    "delimited": "configured",
 }
 
 
@@ -33,6 +32,8 @@ def test_every_format_follows_the_interface(name):
     for capability, method in METHODS.items():
         has = callable(getattr(fmt, method, None))
         assert has == getattr(fmt.capabilities, capability), (name, capability)
+    takes_options = fmt.capabilities.delimited or fmt.capabilities.locale_tags
+    assert callable(getattr(fmt, "configured", None)) == takes_options, name
 
 
 def test_work_and_review_formats_are_what_their_capabilities_say():
