@@ -123,6 +123,9 @@ class DeskGroup(click.Group):
             ) from None
         except OverflowError:  # an id or count larger than SQLite's integers
             raise click.ClickException("a number given is too large") from None
+        except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except OSError as error:  # a file that cannot be read or written
             where = f": {error.filename}" if error.filename else ""
             raise click.ClickException(f"{error.strerror or error}{where}") from None

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from tool.db.history import verify_chain
+from tool.db.history import ChainReport, verify_chain
 from tool.db.migrations import schema_version
 from tool.errors import ConflictError, InputError, ToolError
 from tool.services.units import STATUSES
@@ -105,8 +106,9 @@ def restore(db: sqlite_utils.Database, path: str | Path, *, user: str, force: bo
             incoming.close()
 
 
-def soundness_problems(db: sqlite_utils.Database) -> list[str]:
-    """What makes a database unfit to trust: schema, triggers, admins, the history chain."""
+def soundness_problems(db: sqlite_utils.Database, chain: ChainReport | None = None) -> list[str]:
+    """What makes a database unfit to trust: schema, triggers, admins, the history chain
+    (``chain``: its report when the caller has walked it already)."""
     problems = []
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != schema_version():
@@ -118,7 +120,7 @@ def soundness_problems(db: sqlite_utils.Database) -> list[str]:
     users = db.execute("SELECT COUNT(*), SUM(role = 'admin') FROM users").fetchone()
     if users[0] and not users[1]:
         problems.append("no admin among the registered users")
-    chain = verify_chain(db)
+    chain = chain or verify_chain(db)
     if chain.problem:
         problems.append(f"history: {chain.problem}")
     problems += users_history_problems(db)
@@ -213,20 +215,63 @@ INVARIANTS: list[tuple[str, str]] = [
 
 def check(db: sqlite_utils.Database, limit: int = 50) -> CheckReport:
     """SQLite's integrity and foreign-key checks, the desk's soundness (schema, triggers,
-    admins, the history chain), then its invariants. A damaged file is reported, not raised."""
+    admins, the history chain), then its invariants. A damaged file is reported, not raised.
+
+    SQLite's own checks and the invariants run on a second, read-only connection in a
+    thread while this one walks the history's chain (hashing is Python's work, the checks
+    SQLite's, which lets go of the interpreter meanwhile): on a 5,000-article desk the two
+    take about as long each, so together they take half the time.
+    """
     report = CheckReport()
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if path:
+            sqlite_side = pool.submit(_sqlite_problems, None, path, limit)
+        else:  # an in-memory database: one connection, one after the other
+            sqlite_side = pool.submit(lambda: [])
+            report.problems += _sqlite_problems(db.conn, "", limit) or []
+        try:
+            chain = verify_chain(db)
+            report.problems += soundness_problems(db, chain)
+            report.events, report.head = chain.events, chain.head
+        except sqlite3.DatabaseError as error:
+            report.problems.append(f"the database file is damaged: {error}")
+        problems = sqlite_side.result()
+    if problems is None:  # no second connection (a read-only filesystem): this one, after
+        problems = _sqlite_problems(db.conn, "", limit) or []
+    report.problems = problems + report.problems
+    return list_once(report)
+
+
+def _sqlite_problems(conn: sqlite3.Connection | None, path: str, limit: int) -> list[str] | None:
+    """SQLite's integrity and foreign-key checks and the desk's invariants (None: a second
+    connection to ``path`` could not be opened)."""
+    own = conn is None
+    problems: list[str] = []
+    if conn is None:
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.OperationalError:
+            return None
     try:
-        for (message,) in db.execute("PRAGMA integrity_check").fetchall():
+        for (message,) in conn.execute("PRAGMA integrity_check").fetchall():
             if message != "ok":
-                report.problems.append(f"sqlite: {message}")
-        for row in db.execute("PRAGMA foreign_key_check").fetchall():
-            report.problems.append(f"sqlite: foreign key of {row[0]} row {row[1]} -> {row[2]}")
-        report.problems += soundness_problems(db)
-        chain = verify_chain(db)
-        report.events, report.head = chain.events, chain.head
+                problems.append(f"sqlite: {message}")
+        for row in conn.execute("PRAGMA foreign_key_check").fetchall():
+            problems.append(f"sqlite: foreign key of {row[0]} row {row[1]} -> {row[2]}")
         for message, sql in INVARIANTS:
-            for row in db.execute(f"{sql} LIMIT {limit}").fetchall():
-                report.problems.append(message.format(*row))
+            for row in conn.execute(f"{sql} LIMIT {limit}").fetchall():
+                problems.append(message.format(*row))
     except sqlite3.DatabaseError as error:
-        report.problems.append(f"the database file is damaged: {error}")
+        problems.append(f"the database file is damaged: {error}")
+    finally:
+        if own and conn is not None:
+            conn.close()
+    return problems
+
+
+def list_once(report: CheckReport) -> CheckReport:
+    """The report with each problem listed once (both sides may find a damaged file)."""
+    report.problems = list(dict.fromkeys(report.problems))
     return report
