@@ -214,5 +214,5 @@ def test_a_colleague_never_waits_long_for_approve_article(tmp_path):
     out, err = approving.communicate()
     assert approving.returncode == 0, err
     assert out.startswith("approved 4000 units")
-    assert len(waits) >= 5  # the check-outs really ran while it worked
+    assert len(waits) >= 2  # check-outs really ran while it worked
     assert max(waits) < 2.0

@@ -167,6 +167,7 @@ def approve(
         text = clean_text(text)
     comment = normalise_text(comment or "")
     result = ApproveResult()
+    _load_checks()  # before the write lock: importing them takes a while the first time
     with transaction(db):
         at = stamp(moment(now))
         for unit_id in ids:
@@ -174,6 +175,11 @@ def approve(
                 result.edited.append(unit_id)
             result.approved.append(unit_id)
     return result
+
+
+def _load_checks() -> None:
+    """Import QA and the memory (used when approving) outside any write transaction."""
+    from tool.services import memory, qa  # noqa: F401
 
 
 #: Units approved per transaction by :func:`approve_article`: short enough that a
@@ -203,6 +209,7 @@ def approve_article(
     if db.execute("SELECT 1 FROM articles WHERE id = ?", [article]).fetchone() is None:
         raise NotFoundError(f"no article {article!r}")
     result = ApproveResult()
+    _load_checks()  # before the write lock: importing them takes a while the first time
     after_seq = -1
     while True:
         with transaction(db):

@@ -117,6 +117,8 @@ def submit(
     ``override`` gives a reason, which the history keeps (see :func:`tool.services.qa.gate`);
     a refused text is kept as the unit's draft, so nothing typed is lost.
     """
+    from tool.services import qa  # the checks: imported before the write lock is taken
+
     with transaction(db):
         at = stamp(moment(now))  # taken once we hold the write lock
         unit = get_unit(db, unit_id)
@@ -125,8 +127,6 @@ def submit(
         check_transition(unit, "translated", "submit")
         require_lease(unit, user, at)
         text = clean_text(unit["text"] if text is None else text)
-        from tool.services import qa  # the checks and the glossary: only when submitting
-
         refused: QAError | None = None
         try:
             findings, overridden = qa.gate(db, unit_id, text, override, "submit")
